@@ -1,0 +1,266 @@
+"""Parse once, build the semantic model, run every enabled rule in one traversal.
+
+Stdlib only on this path (plus `packaging` for version ranges): the hooks call it on every
+edit, so nothing here imports libcst, pydantic, mcp or pymilvus.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from checks.diagnostic import Diagnostic
+from checks.flow import Block, Flow, classify_call
+from checks.model import Scope, SemanticModel
+from checks.rules.base import Rule
+
+MAX_SOURCE_BYTES = 2_000_000  # larger inputs get a per-file error, not a slow check
+MENTIONS_MILVUS = re.compile(rb"pymilvus|MilvusClient|Collection")
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.I)
+
+
+@dataclass
+class Options:
+    """What to check for: resolved before the engine runs (see checks.config)."""
+
+    edition: str = "2026.11"
+    pymilvus_version: str = "3.0"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+
+
+def check_source(source: str, options: Options | None = None, path: str = "<snippet>") -> FileResult:
+    """Check one module's source. Syntax errors and oversize input become `error`."""
+    options = options or Options()
+    result = FileResult(path)
+    if len(source) > MAX_SOURCE_BYTES:
+        result.error = f"input too large: {len(source)} characters (limit {MAX_SOURCE_BYTES})"
+        return result
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        result.error = f"syntax error at line {exc.lineno}: {exc.msg}"
+        return result
+    except (ValueError, RecursionError, MemoryError) as exc:
+        result.error = f"cannot parse: {exc.__class__.__name__}: {str(exc) or 'nested too deeply'}"
+        return result
+    try:
+        result.diagnostics = check_tree(tree, source, options)
+    except RecursionError:
+        result.error = "cannot check: the code is nested too deeply"
+    return result
+
+
+def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnostic]:
+    model = SemanticModel(tree)
+    if not model.mentions_pymilvus:
+        return []
+    rules = enabled_rules(options.edition, options.pymilvus_version, options.select, options.ignore)
+    if not rules:
+        return []
+    ctx = Context(model, source, options)
+    Traversal(ctx, [rule(ctx) for rule in rules]).run(tree)
+    lines = ctx.lines
+    kept = [d for d in ctx.diagnostics if not _suppressed(d, lines)]
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
+@cache
+def enabled_rules(
+    edition: str, version: str, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> tuple[type[Rule], ...]:
+    from checks.rules import ALL_RULES
+
+    return tuple(
+        rule
+        for rule in ALL_RULES
+        if rule.applies_to(edition, version)
+        and (not select or rule.code.startswith(select))
+        and not (ignore and rule.code.startswith(ignore))
+    )
+
+
+def _suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:
+    if not 0 < diagnostic.line <= len(lines):
+        return False
+    line = lines[diagnostic.line - 1]
+    if "#" not in line:
+        return False
+    match = _NOQA.search(line)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or diagnostic.code.upper() in {c.strip().upper() for c in codes.split(",")}
+
+
+class Context:
+    """What a rule sees while the traversal runs: the model, where we are, and `add`."""
+
+    def __init__(self, model: SemanticModel, source: str, options: Options):
+        self.model = model
+        self.source = source
+        self.lines = source.splitlines()
+        self.options = options
+        self.scope: Scope = model.module_scope
+        self.statement: ast.stmt | None = None
+        self.blocks: tuple[Block, ...] = ()
+        self.diagnostics: list[Diagnostic] = []
+
+    # Shortcuts rules use all the time, resolved in the current scope.
+    def value_of(self, expr: ast.AST):
+        return self.model.value_of(expr, self.scope)
+
+    def qualname(self, expr: ast.AST) -> str | None:
+        return self.model.qualname(expr, self.scope)
+
+    def literal(self, expr: ast.AST | None):
+        return self.model.literal(expr, self.scope)
+
+    def text(self, node: ast.AST) -> str:
+        """The source text of a node."""
+        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast columns are UTF-8 byte offsets; diagnostics count characters (1-based)."""
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode()[:byte_offset].decode(errors="replace")) + 1
+        return byte_offset + 1
+
+    def add(self, rule: Rule, node: ast.AST, message: str, *, hint, fix, fix_data) -> None:
+        options = self.options
+        severity = options.severity.get(rule.code) or rule.severity_for(
+            options.edition, options.pymilvus_version
+        )
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        self.diagnostics.append(
+            Diagnostic(
+                code=rule.code,
+                name=rule.name,
+                severity=severity,
+                message=message,
+                line=node.lineno,
+                column=self.column(node.lineno, node.col_offset),
+                end_line=end_line,
+                end_column=self.column(end_line, end_col if end_col is not None else node.col_offset),
+                fix=fix,
+                hint=hint,
+                edition=options.edition,
+                fix_data=fix_data,
+            )
+        )
+
+
+# Parts of compound nodes that may not run on every path through their parent.
+_CONDITIONAL_FIELDS: dict[type, frozenset[str]] = {
+    ast.If: frozenset({"body", "orelse"}),
+    ast.For: frozenset({"body", "orelse"}),
+    ast.AsyncFor: frozenset({"body", "orelse"}),
+    ast.While: frozenset({"body", "orelse"}),
+    ast.Try: frozenset({"body", "handlers", "orelse"}),
+    ast.TryStar: frozenset({"body", "handlers", "orelse"}),
+    ast.IfExp: frozenset({"body", "orelse"}),
+    ast.ListComp: frozenset({"elt", "generators"}),
+    ast.SetComp: frozenset({"elt", "generators"}),
+    ast.GeneratorExp: frozenset({"elt", "generators"}),
+    ast.DictComp: frozenset({"key", "value", "generators"}),
+    ast.Match: frozenset({"cases"}),
+}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+class Traversal:
+    """One depth-first walk in source order that feeds every rule and builds the flows."""
+
+    def __init__(self, ctx: Context, rules: list[Rule]):
+        self.ctx = ctx
+        self.handlers: dict[str, list] = {}
+        self.flow_handlers = []
+        for rule in rules:
+            for attr in dir(rule):
+                if attr == "visit_flow":
+                    self.flow_handlers.append(rule.visit_flow)
+                elif attr.startswith("visit_"):
+                    self.handlers.setdefault(attr[6:], []).append(getattr(rule, attr))
+
+    def run(self, tree: ast.Module) -> None:
+        ctx, model = self.ctx, self.ctx.model
+        handlers, flow_handlers = self.handlers, self.flow_handlers
+        module_flow = Flow(model.module_scope, tree)
+        # Stack entries: (node, scope, flow, blocks, statement, awaited) or ("exit", flow).
+        stack: list[tuple] = [("exit", module_flow)]
+        stack.extend(
+            (child, model.module_scope, module_flow, (), None, False) for child in reversed(tree.body)
+        )
+        while stack:
+            entry = stack.pop()
+            if entry[0] == "exit":
+                if flow_handlers:
+                    ctx.scope = entry[1].scope
+                    for handle in flow_handlers:
+                        handle(entry[1])
+                continue
+            node, scope, flow, blocks, statement, awaited = entry
+            if isinstance(node, ast.stmt):
+                statement = node
+            ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
+            if isinstance(node, ast.Call):
+                event = classify_call(node, model, scope, blocks, awaited)
+                if event is not None:
+                    event.statement = statement
+                    flow.events.append(event)
+            for handle in handlers.get(type(node).__name__, ()):
+                handle(node)
+            stack.extend(reversed(self._children(node, scope, flow, blocks, statement)))
+
+    def _children(self, node, scope, flow, blocks, statement) -> list[tuple]:
+        if isinstance(node, _SCOPES):
+            return self._scope_children(node, scope, flow, blocks, statement)
+        conditional = _CONDITIONAL_FIELDS.get(type(node))
+        children: list[tuple] = []
+        for name, value in ast.iter_fields(node):
+            inner = blocks
+            if conditional is not None and name in conditional:
+                inner = (*blocks, (id(node), name))
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if not isinstance(item, ast.AST):
+                        continue
+                    item_blocks = inner
+                    if isinstance(node, ast.Match) or (isinstance(node, ast.BoolOp) and index):
+                        item_blocks = (*blocks, (id(node), f"{name}[{index}]"))
+                    children.append((item, scope, flow, item_blocks, statement, False))
+            elif isinstance(value, ast.AST):
+                children.append((value, scope, flow, inner, statement, isinstance(node, ast.Await)))
+        return children
+
+    def _scope_children(self, node, scope, flow, blocks, statement) -> list[tuple]:
+        """Decorators, defaults and bases run in the outer flow; the body gets a flow of its own."""
+        inner_scope = self.ctx.model.scope_of(node)
+        inner_flow = Flow(inner_scope, node)
+        outer: list[ast.AST] = []
+        if isinstance(node, ast.ClassDef):
+            outer += [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        else:
+            outer += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+            if not isinstance(node, ast.Lambda):
+                outer += node.decorator_list
+        body = [node.body] if isinstance(node, ast.Lambda) else node.body
+        children = [(n, scope, flow, blocks, statement, False) for n in outer]
+        children += [(n, inner_scope, inner_flow, (), None, False) for n in body]
+        children.append(("exit", inner_flow))
+        return children
+

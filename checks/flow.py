@@ -1,0 +1,169 @@
+"""The "flow" of DESIGN.md §2: what one function body (or module level) does to collections.
+
+The engine turns each call on a known pymilvus receiver into an `Event`, in source order, and
+records the conditional blocks (if/else branches, loop bodies, try clauses, comprehensions)
+it sits in. `dominates(a, b)` is how rules stay conservative: an event counts for a later one
+only when it runs on every path that reaches the later one, as far as the tree shows.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from checks.model import Scope, SemanticModel, Value, has_star_kwargs, positional_or_keyword
+
+# What each MilvusClient / ORM method does to the collection it names.
+READS = frozenset({"search", "query", "get", "hybrid_search", "search_iterator", "query_iterator"})
+WRITES = frozenset({"insert", "upsert", "delete"})
+CLIENT_OPS = {
+    "create_collection": "create",
+    "load_collection": "load",
+    "load_partitions": "load",
+    "release_collection": "release",
+    "drop_collection": "drop",
+    "create_index": "index",
+    "close": "close",
+    **{m: "read" for m in READS},
+    **{m: "write" for m in WRITES},
+}
+ORM_OPS = {
+    "load": "load",
+    "release": "release",
+    "drop": "drop",
+    "create_index": "index",
+    **{m: "read" for m in READS},
+    **{m: "write" for m in WRITES},
+}
+# Methods known not to load, release or read a collection; anything else on a known receiver
+# is "unknown", which rules treat as possibly loading (so they stay silent).
+CLIENT_NEUTRAL = frozenset({
+    "flush", "create_partition", "drop_partition", "has_collection", "has_partition",
+    "describe_collection", "list_collections", "list_partitions", "get_collection_stats",
+    "get_partition_stats", "describe_index", "list_indexes", "drop_index", "get_load_state",
+    "create_schema", "prepare_index_params", "alter_collection_properties", "compact",
+    "create_alias", "drop_alias", "alter_alias", "describe_alias", "list_aliases",
+    "use_database", "using_database", "list_databases", "create_database",
+})  # fmt: skip
+ORM_NEUTRAL = frozenset({
+    "flush", "create_partition", "drop_partition", "has_partition", "partition", "describe",
+    "drop_index", "index", "has_index", "set_properties", "compact", "get_compaction_state",
+    "create_alias", "drop_alias", "alter_alias",
+})  # fmt: skip
+LOADING_METHOD_NAMES = frozenset({"load", "load_collection", "load_partitions"})
+
+Block = tuple[int, str]  # (id of the compound statement or comprehension, which part of it)
+
+
+@dataclass(slots=True)
+class Event:
+    """One call that does something to a collection, as seen in a flow."""
+
+    op: str  # create | load | release | drop | read | write | index | close | escape | unknown | neutral
+    api: str  # "client" | "orm" | "other"
+    method: str
+    collection: str | None  # literal collection name; None: not known (matches any)
+    call: ast.Call
+    receiver: ast.expr | None
+    blocks: tuple[Block, ...]
+    awaited: bool = False
+    loads: bool = False  # create_collection that loads by itself (quick setup, index_params)
+    collection_arg: ast.expr | None = None
+    statement: ast.stmt | None = None  # the statement holding the call, in its own block
+
+
+def dominates(earlier: Event, later: Event) -> bool:
+    """True when `earlier` runs on every path that reaches `later` (same or enclosing block)."""
+    return later.blocks[: len(earlier.blocks)] == earlier.blocks
+
+
+def first(events: list[Event], *ops: str) -> Event | None:
+    return next((e for e in events if e.op in ops), None)
+
+
+@dataclass(slots=True)
+class Flow:
+    """The events of one function body or module level, in source order."""
+
+    scope: Scope
+    node: ast.AST
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def is_script(self) -> bool:
+        """Module level, or a function named `main` (a script's entry point)."""
+        return isinstance(self.node, ast.Module) or getattr(self.node, "name", None) == "main"
+
+
+def classify_call(
+    call: ast.Call, model: SemanticModel, scope: Scope, blocks: tuple[Block, ...], awaited: bool
+) -> Event | None:
+    """The event a call makes in the flow, or None if it touches no collection we can see."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        owner = model.value_of(func.value, scope)
+        method = func.attr
+        if owner.kind == "client":
+            return _client_event(call, method, func.value, model, scope, blocks, awaited)
+        if owner.kind == "collection":
+            return _orm_event(call, method, func.value, owner, blocks)
+        qualname = model.qualname(func, scope)
+        if qualname in ("pymilvus.utility.drop_collection", "pymilvus.utility.has_collection"):
+            arg = positional_or_keyword(call, 0, "collection_name")
+            op = "drop" if qualname.endswith("drop_collection") else "neutral"
+            return Event(op, "orm", method, model.string(arg, scope), call, None, blocks)
+        if method in LOADING_METHOD_NAMES:
+            # A load through a receiver we cannot resolve still may load: stay silent after it.
+            arg = positional_or_keyword(call, 0, "collection_name")
+            name = model.string(arg, scope) if method != "load" else None
+            return Event("load", "other", method, name, call, func.value, blocks, awaited)
+    else:
+        qualname = model.qualname(func, scope)
+        if qualname == "pymilvus.Collection":
+            value = model.value_of(call, scope)
+            creates = positional_or_keyword(call, 1, "schema") is not None
+            op = "create" if creates else "neutral"
+            return Event(op, "orm", "Collection", value.name, call, None, blocks)
+    return _escape_event(call, model, scope, blocks)
+
+
+def _client_event(call, method, receiver, model, scope, blocks, awaited) -> Event:
+    collection_arg = positional_or_keyword(call, 0, "collection_name")
+    name = model.string(collection_arg, scope)
+    op = CLIENT_OPS.get(method) or ("neutral" if method in CLIENT_NEUTRAL else "unknown")
+    event = Event(op, "client", method, name, call, receiver, blocks, awaited)
+    event.collection_arg = collection_arg
+    if op == "create":
+        event.loads = _create_collection_loads(call)
+    return event
+
+
+def _create_collection_loads(call: ast.Call) -> bool:
+    """MilvusClient.create_collection loads in quick setup and when index_params is given."""
+    if has_star_kwargs(call):
+        return True  # cannot see: assume it loads
+    if positional_or_keyword(call, 1, "dimension") is not None:
+        return True
+    index_params = positional_or_keyword(call, None, "index_params")
+    return index_params is not None and not (
+        isinstance(index_params, ast.Constant) and index_params.value is None
+    )
+
+
+def _orm_event(call, method, receiver, owner: Value, blocks) -> Event:
+    op = ORM_OPS.get(method) or ("neutral" if method in ORM_NEUTRAL else "unknown")
+    return Event(op, "orm", method, owner.name, call, receiver, blocks)
+
+
+def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | None:
+    """A client, collection or collection name handed to code we cannot see may be loaded there."""
+    for arg in [*call.args, *(kw.value for kw in call.keywords)]:
+        if isinstance(arg, ast.Starred):
+            arg = arg.value
+        value = model.value_of(arg, scope)
+        if value.kind in ("client", "collection"):
+            name = value.name if value.kind == "collection" else None
+            return Event("escape", "other", "", name, call, None, blocks)
+        if value.kind == "literal" and isinstance(value.value, str):
+            return Event("escape", "other", "", value.value, call, None, blocks)
+    return None

@@ -1,0 +1,374 @@
+"""What the names of one module mean: the small semantic model that detection runs on.
+
+Built once per file from the stdlib `ast` tree (DESIGN.md §1b). It answers three questions for
+rules, and answers "don't know" whenever the tree does not show the answer (precision first):
+
+- what a name or attribute chain resolves to through pymilvus imports
+  (`import pymilvus as pm`, `from pymilvus import Collection as C`, `pymilvus.MilvusClient`);
+- what kind of pymilvus object an expression is (a `MilvusClient`, an ORM `Collection` with its
+  literal name, index params, a schema), including `self.client = MilvusClient(...)` in a class
+  and parameters annotated with a pymilvus client type;
+- what literal value a name holds (`NAME = "docs"`), when every assignment agrees.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+# Names pymilvus exports at top level. A qualified name that ends in one of these under any
+# pymilvus submodule (`pymilvus.orm.collection.Collection`) is folded to `pymilvus.<name>`.
+PUBLIC_NAMES = frozenset(
+    {
+        "MilvusClient", "AsyncMilvusClient", "Collection", "Partition", "Index", "Role",
+        "connections", "utility", "db", "FieldSchema", "CollectionSchema", "DataType",
+        "Function", "FunctionType", "AnnSearchRequest", "RRFRanker", "WeightedRanker",
+        "Milvus", "IndexParams", "Hits", "Hit", "SearchResult", "MilvusException",
+        "MilvusUnavailableException", "ConsistencyLevel",
+    }
+)  # fmt: skip
+
+CLIENT = "pymilvus.MilvusClient"
+ASYNC_CLIENT = "pymilvus.AsyncMilvusClient"
+COLLECTION = "pymilvus.Collection"
+
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def canonical(qualname: str) -> str:
+    if qualname.startswith("pymilvus."):
+        last = qualname.rsplit(".", 1)[1]
+        if last in PUBLIC_NAMES:
+            return "pymilvus." + last
+    return qualname
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What an expression is, as far as the tree shows.
+
+    kind: "import" (qualname set), "client" (is_async tells which), "collection" (name is the
+    literal collection name or None), "index_params", "schema", "literal" (value set).
+    """
+
+    kind: str
+    qualname: str | None = None
+    name: str | None = None
+    is_async: bool = False
+    value: object = None
+    node: ast.AST | None = None
+
+    def same_as(self, other: Value) -> bool:
+        return (self.kind, self.qualname, self.name, self.is_async, self.value) == (
+            other.kind, other.qualname, other.name, other.is_async, other.value
+        )  # fmt: skip
+
+
+UNKNOWN = Value("unknown")
+# A definition of a name: the assigned expression, a Value known up front, or, for
+# `self.x = expr`, the expression with the method scope it must be evaluated in.
+Definition = "ast.AST | Value | tuple[ast.AST, Scope]"
+_IN_PROGRESS = Value("in-progress")
+
+
+class Scope:
+    """A module, function, lambda or class body, with every definition of each local name."""
+
+    def __init__(self, node: ast.AST, parent: Scope | None, kind: str):
+        self.node = node
+        self.parent = parent
+        self.kind = kind  # "module" | "function" | "class"
+        self.defs: dict[str, list[Definition]] = {}
+        self.self_attrs: dict[str, list[Definition]] = {}  # class scopes: self.x = ...
+        self.star_pymilvus = False
+        self.self_name: str | None = None  # methods: the name of the first parameter
+        self._resolved: dict[str, Value] = {}
+
+    def define(self, name: str, value: Definition) -> None:
+        self.defs.setdefault(name, []).append(value)
+
+    @property
+    def class_scope(self) -> Scope | None:
+        return self.parent if self.self_name and self.parent and self.parent.kind == "class" else None
+
+
+class SemanticModel:
+    def __init__(self, tree: ast.Module):
+        self.tree = tree
+        self.module_scope = Scope(tree, None, "module")
+        self.scopes: dict[int, Scope] = {id(tree): self.module_scope}
+        self.mentions_pymilvus = False
+        _DefinitionCollector(self).collect(tree, self.module_scope)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope a scope-opening node (module, def, lambda, class) opens."""
+        return self.scopes[id(node)]
+
+    def lookup(self, name: str, scope: Scope) -> Value:
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            # Class bodies are not visible from the functions nested in them.
+            if current.kind != "class" or first:
+                if name in current.defs:
+                    return self._resolve_local(name, current)
+                if current.star_pymilvus and name in PUBLIC_NAMES:
+                    return Value("import", qualname="pymilvus." + name)
+            first = False
+            current = current.parent
+        return UNKNOWN
+
+    def _resolve_local(self, name: str, scope: Scope) -> Value:
+        cached = scope._resolved.get(name)
+        if cached is _IN_PROGRESS:
+            return UNKNOWN  # a cycle such as `a = b; b = a`
+        if cached is not None:
+            return cached
+        scope._resolved[name] = _IN_PROGRESS
+        merged = self._merge(scope.defs[name], scope)
+        scope._resolved[name] = merged
+        return merged
+
+    def _merge(self, defs: list[Definition], scope: Scope) -> Value:
+        values = [self._value_of_definition(d, scope) for d in defs]
+        first = values[0]
+        if all(v.same_as(first) for v in values[1:]):
+            return first
+        # Several ORM collections under one name: still a Collection, but of unknown name.
+        if all(v.kind == "collection" for v in values):
+            return Value("collection")
+        if all(v.kind == "client" and v.is_async == first.is_async for v in values):
+            return Value("client", is_async=first.is_async)
+        return UNKNOWN
+
+    def _value_of_definition(self, definition: Definition, scope: Scope) -> Value:
+        if isinstance(definition, Value):
+            return definition
+        if isinstance(definition, tuple):  # `self.x = expr`, evaluated where it was written
+            expr, written_in = definition
+            return self.value_of(expr, written_in)
+        return self.value_of(definition, scope)
+
+    def qualname(self, expr: ast.AST, scope: Scope) -> str | None:
+        """The pymilvus-qualified name of a name or attribute chain, or None."""
+        if isinstance(expr, ast.Name):
+            value = self.lookup(expr.id, scope)
+            return value.qualname if value.kind == "import" else None
+        if isinstance(expr, ast.Attribute):
+            base = self.qualname(expr.value, scope)
+            if base is not None:
+                return canonical(f"{base}.{expr.attr}")
+            # `MilvusClient(...).create_schema` style: a method of a known client object.
+            owner = self.value_of(expr.value, scope)
+            if owner.kind == "client":
+                return f"{ASYNC_CLIENT if owner.is_async else CLIENT}.{expr.attr}"
+        return None
+
+    def value_of(self, expr: ast.AST, scope: Scope) -> Value:
+        """What kind of pymilvus object (or literal) an expression evaluates to."""
+        if isinstance(expr, ast.Constant):
+            return Value("literal", value=expr.value, node=expr)
+        if isinstance(expr, ast.Name):
+            return self.lookup(expr.id, scope)
+        if isinstance(expr, ast.Await):
+            return self.value_of(expr.value, scope)
+        if isinstance(expr, ast.NamedExpr):
+            return self.value_of(expr.value, scope)
+        if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name:
+                owner = scope.class_scope
+                if owner is not None and expr.attr in owner.self_attrs:
+                    return self._merge(owner.self_attrs[expr.attr], scope)
+                return UNKNOWN
+            qn = self.qualname(expr, scope)
+            return Value("import", qualname=qn) if qn else UNKNOWN
+        if isinstance(expr, ast.Call):
+            return self._value_of_call(expr, scope)
+        return UNKNOWN
+
+    def _value_of_call(self, call: ast.Call, scope: Scope) -> Value:
+        qn = self.qualname(call.func, scope)
+        if qn == CLIENT:
+            return Value("client", node=call)
+        if qn == ASYNC_CLIENT:
+            return Value("client", is_async=True, node=call)
+        if qn == COLLECTION:
+            name_arg = positional_or_keyword(call, 0, "name")
+            name = self.literal(name_arg, scope) if name_arg is not None else None
+            return Value("collection", name=name if isinstance(name, str) else None, node=call)
+        if qn in ("pymilvus.CollectionSchema", f"{CLIENT}.create_schema", f"{ASYNC_CLIENT}.create_schema"):
+            return Value("schema", node=call)
+        if qn in (f"{CLIENT}.prepare_index_params", f"{ASYNC_CLIENT}.prepare_index_params", "pymilvus.IndexParams"):
+            return Value("index_params", node=call)
+        return UNKNOWN
+
+    def literal(self, expr: ast.AST | None, scope: Scope) -> object:
+        """The constant an expression certainly holds, or None when it is not certain."""
+        if expr is None:
+            return None
+        value = self.value_of(expr, scope)
+        return value.value if value.kind == "literal" else None
+
+    def string(self, expr: ast.AST | None, scope: Scope) -> str | None:
+        value = self.literal(expr, scope)
+        return value if isinstance(value, str) else None
+
+
+def positional_or_keyword(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
+    """The argument passed at `index` or as `keyword=`; None if absent or hidden by */**."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if index is not None:
+        if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+            return None
+        if index < len(call.args):
+            return call.args[index]
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    return any(kw.arg is None for kw in call.keywords)
+
+
+class _DefinitionCollector:
+    """Records, for every scope, each definition of each name (pass 1 over the tree)."""
+
+    def __init__(self, model: SemanticModel):
+        self.model = model
+
+    def collect(self, node: ast.AST, scope: Scope) -> None:
+        stack: list[tuple[ast.AST, Scope]] = [(child, scope) for child in ast.iter_child_nodes(node)]
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, _SCOPE_NODES):
+                stack.extend(self._open_scope(node, scope))
+                continue
+            self._record(node, scope)
+            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+
+    def _open_scope(self, node: ast.AST, parent: Scope) -> list[tuple[ast.AST, Scope]]:
+        model = self.model
+        if isinstance(node, ast.ClassDef):
+            parent.define(node.name, UNKNOWN)
+            inner = Scope(node, parent, "class")
+            model.scopes[id(node)] = inner
+            outer_parts = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+            return [(n, parent) for n in outer_parts] + [(s, inner) for s in node.body]
+        inner = Scope(node, parent, "function")
+        model.scopes[id(node)] = inner
+        args = node.args
+        outer_parts: list[ast.AST] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        if not isinstance(node, ast.Lambda):
+            parent.define(node.name, UNKNOWN)
+            outer_parts += node.decorator_list
+            if node.returns is not None:
+                outer_parts.append(node.returns)
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        for arg in params + [a for a in (args.vararg, args.kwarg) if a is not None]:
+            inner.define(arg.arg, self._annotated(arg, parent))
+            if arg.annotation is not None:
+                outer_parts.append(arg.annotation)
+        if parent.kind == "class" and params and not isinstance(node, ast.Lambda):
+            is_static = any(
+                isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+                for d in node.decorator_list
+            )
+            if not is_static:
+                inner.self_name = params[0].arg
+        body = [node.body] if isinstance(node, ast.Lambda) else node.body
+        return [(n, parent) for n in outer_parts] + [(s, inner) for s in body]
+
+    def _annotated(self, arg: ast.arg, scope: Scope) -> Value:
+        """A parameter annotated with a pymilvus client type is such a client."""
+        if arg.annotation is None:
+            return UNKNOWN
+        qn = self.model.qualname(arg.annotation, scope)
+        if qn == CLIENT:
+            return Value("client")
+        if qn == ASYNC_CLIENT:
+            return Value("client", is_async=True)
+        if qn == COLLECTION:
+            return Value("collection")
+        return UNKNOWN
+
+    def _record(self, node: ast.AST, scope: Scope) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "pymilvus" or alias.name.startswith("pymilvus."):
+                    self.model.mentions_pymilvus = True
+                    if alias.asname:
+                        scope.define(alias.asname, Value("import", qualname=canonical(alias.name)))
+                    else:
+                        scope.define("pymilvus", Value("import", qualname="pymilvus"))
+                else:
+                    scope.define(alias.asname or alias.name.split(".")[0], UNKNOWN)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            from_pymilvus = node.level == 0 and (module == "pymilvus" or module.startswith("pymilvus."))
+            self.model.mentions_pymilvus |= from_pymilvus
+            for alias in node.names:
+                if alias.name == "*":
+                    scope.star_pymilvus |= from_pymilvus
+                    continue
+                local = alias.asname or alias.name
+                if from_pymilvus:
+                    scope.define(local, Value("import", qualname=canonical(f"{module}.{alias.name}")))
+                else:
+                    scope.define(local, UNKNOWN)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._assign(target, node.value, scope)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self._assign(node.target, node.value, scope)
+        elif isinstance(node, ast.NamedExpr):
+            self._assign(node.target, node.value, scope)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            self._assign(node.target, None, scope)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            self._assign(node.target, None, scope)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            # MilvusClient.__enter__ returns the client itself.
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._assign(item.optional_vars, item.context_expr, scope)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.define(node.name, UNKNOWN)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                scope.define(name, UNKNOWN)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                self._assign(target, None, scope)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            scope.define(node.name, UNKNOWN)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            scope.define(node.rest, UNKNOWN)
+
+    def _assign(self, target: ast.AST, value: ast.AST | None, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.define(target.id, value if value is not None else UNKNOWN)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._assign(element, None, scope)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, None, scope)
+        elif (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == scope.self_name
+            and scope.class_scope is not None
+        ):
+            # Evaluated later in the method's own scope, so keep the scope with the node.
+            attr_value = (value, scope) if value is not None else UNKNOWN
+            scope.class_scope.self_attrs.setdefault(target.attr, []).append(attr_value)
+

@@ -1,0 +1,115 @@
+"""What every rule module builds on: metadata, examples, and how a rule reports.
+
+A rule is a class named after the problem it finds. Its docstring is the one-line summary; its
+class attributes are its metadata; `VALID` and `INVALID` are its examples, which a generic test
+runs for every rule. It reports from `visit_<AstNode>(node)` methods, called during the engine's
+single traversal, and/or from `visit_flow(flow)`, called once per function body or module
+level. A fixable rule names its libcst fixer in `fixer` (see checks.fixes).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from checks.diagnostic import FixSafety, Severity
+
+if TYPE_CHECKING:
+    from checks.engine import Context
+
+ALL_EDITIONS = frozenset({"2026.01", "2026.11"})
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must report: at `line` (1-based) if given, and fixed to `fixed`."""
+
+    code: str
+    line: int | None = None
+    fixed: str | None = None
+    pymilvus_version: str | None = None
+    edition: str | None = None
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example the rule must stay silent on, optionally for a given version or edition."""
+
+    code: str
+    pymilvus_version: str | None = None
+    edition: str | None = None
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    fix: ClassVar[FixSafety] = "none"
+    # PEP 440 specifier of the pymilvus versions the rule applies to.
+    pymilvus: ClassVar[str] = ">=2.0"
+    editions: ClassVar[frozenset[str]] = ALL_EDITIONS
+    # Severity where it differs from `severity`: per edition, then per pymilvus specifier.
+    severity_by_edition: ClassVar[dict[str, Severity]] = {}
+    severity_by_version: ClassVar[dict[str, Severity]] = {}
+    VALID: ClassVar[list[str | Valid]] = []
+    INVALID: ClassVar[list[str | Invalid]] = []
+    fixer: ClassVar[Any] = None  # a checks.fixes.Fixer subclass, for fixable rules
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    @classmethod
+    def applies_to(cls, edition: str, version: str) -> bool:
+        return edition in cls.editions and _in_range(cls.pymilvus, version)
+
+    @classmethod
+    def severity_for(cls, edition: str, version: str) -> Severity:
+        for spec, severity in cls.severity_by_version.items():
+            if _in_range(spec, version):
+                return severity
+        return cls.severity_by_edition.get(edition, cls.severity)
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+    def report(
+        self,
+        node: ast.AST,
+        message: str,
+        *,
+        hint: str | None = None,
+        fix: FixSafety | None = None,
+        fix_data: dict[str, Any] | None = None,
+    ) -> None:
+        """Report a finding spanning `node`. `fix` narrows the rule's fix safety for this one."""
+        self.ctx.add(
+            self,
+            node,
+            message,
+            hint=hint,
+            fix=self.fix if fix is None else fix,
+            fix_data=fix_data or {},
+        )
+
+
+@cache
+def _in_range(spec: str, version: str) -> bool:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version) in SpecifierSet(spec)
+    except InvalidVersion:
+        return True
+
+
+
+def example_source(code: str) -> str:
+    """An example as the engine sees it: dedented, starting at line 1."""
+    import textwrap
+
+    return textwrap.dedent(code).lstrip("\n")
