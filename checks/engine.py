@@ -39,7 +39,9 @@ class FileResult:
     error: str | None = None
 
 
-def check_source(source: str, options: Options | None = None, path: str = "<snippet>") -> FileResult:
+def check_source(
+    source: str, options: Options | None = None, path: str = "<snippet>"
+) -> FileResult:
     """Check one module's source. Syntax errors and oversize input become `error`."""
     options = options or Options()
     result = FileResult(path)
@@ -155,7 +157,9 @@ class Context:
                 line=node.lineno,
                 column=self.column(node.lineno, node.col_offset),
                 end_line=end_line,
-                end_column=self.column(end_line, end_col if end_col is not None else node.col_offset),
+                end_column=self.column(
+                    end_line, end_col if end_col is not None else node.col_offset
+                ),
                 fix=fix,
                 hint=hint,
                 edition=options.edition,
@@ -203,7 +207,8 @@ class Traversal:
         # Stack entries: (node, scope, flow, blocks, statement, awaited) or ("exit", flow).
         stack: list[tuple] = [("exit", module_flow)]
         stack.extend(
-            (child, model.module_scope, module_flow, (), None, False) for child in reversed(tree.body)
+            (child, model.module_scope, module_flow, (), None, False)
+            for child in reversed(tree.body)
         )
         while stack:
             entry = stack.pop()
@@ -263,4 +268,3 @@ class Traversal:
         children += [(n, inner_scope, inner_flow, (), None, False) for n in body]
         children.append(("exit", inner_flow))
         return children
-

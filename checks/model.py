@@ -89,7 +89,9 @@ class Scope:
 
     @property
     def class_scope(self) -> Scope | None:
-        return self.parent if self.self_name and self.parent and self.parent.kind == "class" else None
+        return (
+            self.parent if self.self_name and self.parent and self.parent.kind == "class" else None
+        )
 
 
 class SemanticModel:
@@ -198,9 +200,17 @@ class SemanticModel:
             name_arg = positional_or_keyword(call, 0, "name")
             name = self.literal(name_arg, scope) if name_arg is not None else None
             return Value("collection", name=name if isinstance(name, str) else None, node=call)
-        if qn in ("pymilvus.CollectionSchema", f"{CLIENT}.create_schema", f"{ASYNC_CLIENT}.create_schema"):
+        if qn in (
+            "pymilvus.CollectionSchema",
+            f"{CLIENT}.create_schema",
+            f"{ASYNC_CLIENT}.create_schema",
+        ):
             return Value("schema", node=call)
-        if qn in (f"{CLIENT}.prepare_index_params", f"{ASYNC_CLIENT}.prepare_index_params", "pymilvus.IndexParams"):
+        if qn in (
+            f"{CLIENT}.prepare_index_params",
+            f"{ASYNC_CLIENT}.prepare_index_params",
+            "pymilvus.IndexParams",
+        ):
             return Value("index_params", node=call)
         return UNKNOWN
 
@@ -247,7 +257,9 @@ class _DefinitionCollector:
         self.model = model
 
     def collect(self, node: ast.AST, scope: Scope) -> None:
-        stack: list[tuple[ast.AST, Scope]] = [(child, scope) for child in ast.iter_child_nodes(node)]
+        stack: list[tuple[ast.AST, Scope]] = [
+            (child, scope) for child in ast.iter_child_nodes(node)
+        ]
         while stack:
             node, scope = stack.pop()
             if isinstance(node, _SCOPE_NODES):
@@ -267,7 +279,10 @@ class _DefinitionCollector:
         inner = Scope(node, parent, "function")
         model.scopes[id(node)] = inner
         args = node.args
-        outer_parts: list[ast.AST] = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+        outer_parts: list[ast.AST] = [
+            *args.defaults,
+            *(d for d in args.kw_defaults if d is not None),
+        ]
         if not isinstance(node, ast.Lambda):
             parent.define(node.name, UNKNOWN)
             outer_parts += node.decorator_list
@@ -314,7 +329,9 @@ class _DefinitionCollector:
                     scope.define(alias.asname or alias.name.split(".")[0], UNKNOWN)
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
-            from_pymilvus = node.level == 0 and (module == "pymilvus" or module.startswith("pymilvus."))
+            from_pymilvus = node.level == 0 and (
+                module == "pymilvus" or module.startswith("pymilvus.")
+            )
             self.model.mentions_pymilvus |= from_pymilvus
             for alias in node.names:
                 if alias.name == "*":
@@ -322,7 +339,9 @@ class _DefinitionCollector:
                     continue
                 local = alias.asname or alias.name
                 if from_pymilvus:
-                    scope.define(local, Value("import", qualname=canonical(f"{module}.{alias.name}")))
+                    scope.define(
+                        local, Value("import", qualname=canonical(f"{module}.{alias.name}"))
+                    )
                 else:
                     scope.define(local, UNKNOWN)
         elif isinstance(node, ast.Assign):
@@ -371,4 +390,3 @@ class _DefinitionCollector:
             # Evaluated later in the method's own scope, so keep the scope with the node.
             attr_value = (value, scope) if value is not None else UNKNOWN
             scope.class_scope.self_attrs.setdefault(target.attr, []).append(attr_value)
-

@@ -107,7 +107,6 @@ def _in_range(spec: str, version: str) -> bool:
         return True
 
 
-
 def example_source(code: str) -> str:
     """An example as the engine sees it: dedented, starting at line 1."""
     import textwrap

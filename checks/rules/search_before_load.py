@@ -250,4 +250,3 @@ class SearchBeforeLoad(Rule):
             hint=f"insert `{load_call}` before this statement",
             fix_data={"load_call": load_call, "statement_line": read.statement.lineno},
         )
-
