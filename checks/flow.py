@@ -124,6 +124,8 @@ def classify_call(
             creates = positional_or_keyword(call, 1, "schema") is not None
             op = "create" if creates else "neutral"
             return Event(op, "orm", "Collection", value.name, call, None, blocks)
+        if qualname is not None and qualname.startswith("pymilvus."):
+            return None  # pymilvus constructors and helpers (MilvusClient, FieldSchema, ...)
     return _escape_event(call, model, scope, blocks)
 
 
@@ -161,9 +163,10 @@ def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | N
         if isinstance(arg, ast.Starred):
             arg = arg.value
         value = model.value_of(arg, scope)
+        # `method` of an escape says what escaped: "client", "collection" or "name".
         if value.kind in ("client", "collection"):
             name = value.name if value.kind == "collection" else None
-            return Event("escape", "other", "", name, call, None, blocks)
+            return Event("escape", "other", value.kind, name, call, None, blocks)
         if value.kind == "literal" and isinstance(value.value, str):
-            return Event("escape", "other", "", value.value, call, None, blocks)
+            return Event("escape", "other", "name", value.value, call, None, blocks)
     return None

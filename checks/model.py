@@ -221,6 +221,20 @@ class SemanticModel:
         value = self.value_of(expr, scope)
         return value.value if value.kind == "literal" else None
 
+    def dict_literal(self, expr: ast.AST | None, scope: Scope) -> ast.Dict | None:
+        """The dict display an expression is, directly or through a name assigned once."""
+        if isinstance(expr, ast.Dict):
+            return expr
+        if isinstance(expr, ast.Name):
+            current: Scope | None = scope
+            while current is not None and expr.id not in current.defs:
+                current = current.parent
+            if current is not None and len(current.defs[expr.id]) == 1:
+                definition = current.defs[expr.id][0]
+                if isinstance(definition, ast.Dict):
+                    return definition
+        return None
+
     def string(self, expr: ast.AST | None, scope: Scope) -> str | None:
         value = self.literal(expr, scope)
         return value if isinstance(value, str) else None
@@ -236,6 +250,14 @@ def positional_or_keyword(call: ast.Call, index: int | None, keyword: str) -> as
             return None
         if index < len(call.args):
             return call.args[index]
+    return None
+
+
+def dict_get(mapping: ast.Dict, key: str) -> ast.expr | None:
+    """The value of a literal string key in a dict display (None if absent or hidden by **)."""
+    for k, v in zip(mapping.keys, mapping.values, strict=True):
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
     return None
 
 

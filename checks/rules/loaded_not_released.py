@@ -1,0 +1,128 @@
+"""MV006 loaded-not-released."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.flow import Event, Flow
+from checks.rules.base import Invalid, Rule
+
+
+class LoadedNotReleased(Rule):
+    """A script loads a collection and never releases it nor closes its client."""
+
+    code = "MV006"
+    name = "loaded-not-released"
+    severity = "info"
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.create_collection("docs", dimension=8)
+        client.search("docs", data=[[0.1] * 8], limit=3)
+        client.close()
+        """,
+        """
+        from pymilvus import connections, Collection
+        connections.connect(host="localhost", port="19530")
+        collection = Collection("documents")
+        collection.load()
+        collection.release()
+        """,
+        """
+        from pymilvus import MilvusClient
+        with MilvusClient("demo.db") as client:
+            client.load_collection("docs")
+        """,
+        # A service keeps hot collections loaded: only script flows are checked.
+        """
+        from pymilvus import MilvusClient
+        def startup(client: MilvusClient):
+            client.load_collection("docs")
+        """,
+        # The client is handed on: somebody else may close it.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.load_collection("docs")
+        serve(client)
+        """,
+        """
+        from pymilvus import connections, Collection
+        collection = Collection("documents")
+        collection.load()
+        connections.disconnect("default")
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.load_collection("docs")
+            print(client.search("docs", data=[[0.1] * 8], limit=3))
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            from pymilvus import Collection
+            def main():
+                collection = Collection("documents")
+                collection.load()
+                return collection.query(expr="id > 0", limit=3)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", dimension=8)
+            """,
+            line=3,
+        ),
+    ]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.loads: list[Event] = []
+        self.released: set[str | None] = set()
+        self.closed = False
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.ctx.qualname(node.func) == "pymilvus.connections.disconnect":
+            self.closed = True
+
+    def visit_With(self, node: ast.With) -> None:
+        for item in node.items:
+            if self.ctx.value_of(item.context_expr).kind == "client":
+                self.closed = True
+
+    visit_AsyncWith = visit_With
+
+    def visit_flow(self, flow: Flow) -> None:
+        for event in flow.events:
+            if event.op in ("release", "drop"):
+                self.released.add(event.collection)
+            elif event.op == "close" or (event.op == "escape" and event.method != "name"):
+                self.closed = True
+            elif flow.is_script and (event.op == "load" or (event.op == "create" and event.loads)):
+                if event.api != "other" and event.collection is not None:
+                    self.loads.append(event)
+        if isinstance(flow.node, ast.Module):
+            self._decide()
+
+    def _decide(self) -> None:
+        if self.closed or None in self.released:
+            return
+        for event in self.loads:
+            if event.collection not in self.released:
+                self.report(
+                    event.call,
+                    f"Release collection '{event.collection}' or close the client when the script "
+                    "is done: it stays loaded in query-node memory.",
+                    hint="client.release_collection(...) / client.close() at the end",
+                )
+                return
