@@ -73,6 +73,7 @@ class Docs:
     """A loaded collection with rows, for tests that only read."""
 
     client: object  # pymilvus.MilvusClient
+    db: Path  # the Milvus Lite file, for an ORM connection to the same data
     name: str
     rows: list[dict]
     query: list[list[float]]  # one query vector, nested as search() wants it
@@ -95,7 +96,7 @@ def docs(tmp_path_factory):
     ]
     milvus.create_collection("docs", dimension=8)
     milvus.insert("docs", rows)
-    yield Docs(milvus, "docs", rows, [[rnd.random() for _ in range(8)]])
+    yield Docs(milvus, db, "docs", rows, [[rnd.random() for _ in range(8)]])
     milvus.close()
     _stop_lite_server(db)
 
