@@ -33,6 +33,7 @@ def index(name, field="vec", **add_index):
 
 
 case("unknown_index_type_HNSWX", lambda: index("c1", index_type="HNSWX", metric_type="L2"))
+case("valid_server_index_type_HNSW", lambda: index("c0", index_type="HNSW", metric_type="L2", params={"M": 16}))
 case("unknown_metric_DOT", lambda: index("c2", index_type="FLAT", metric_type="DOT"))
 case("lowercase_metric_cosine", lambda: index("c3", index_type="FLAT", metric_type="cosine"))
 case("IVF_FLAT_with_HNSW_param_M", lambda: index("c4", index_type="IVF_FLAT", metric_type="L2", params={"nlist": 4, "M": 16}))
