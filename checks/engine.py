@@ -30,6 +30,7 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, str] = field(default_factory=dict)
+    version_source: str = "default"
 
 
 @dataclass

@@ -108,11 +108,15 @@ class LoadedNotReleased(Rule):
                 self.released.add(event.collection)
             elif event.op == "close" or (event.op == "escape" and event.method != "name"):
                 self.closed = True
-            elif flow.is_script and (event.op == "load" or (event.op == "create" and event.loads)):
-                if event.api != "other" and event.collection is not None:
-                    self.loads.append(event)
+            elif flow.is_script and self._loads(event):
+                self.loads.append(event)
         if isinstance(flow.node, ast.Module):
             self._decide()
+
+    @staticmethod
+    def _loads(event: Event) -> bool:
+        loads = event.op == "load" or (event.op == "create" and event.loads)
+        return loads and event.api != "other" and event.collection is not None
 
     def _decide(self) -> None:
         if self.closed or None in self.released:

@@ -1,0 +1,140 @@
+"""The command line: `python -m checks` / `milvus-cto` (DESIGN.md §4).
+
+Exit codes: 0 no findings, 1 findings (or a file that could not be checked), 2 usage or
+internal error, with a one-line message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from checks.config import ConfigError, load_config, resolve_options
+from checks.engine import FileResult, Options
+from checks.sources import check_bytes, iter_files, mentions_milvus
+
+FORMATS = ("text", "json", "sarif", "github")
+PARALLEL_THRESHOLD = 64  # below this many files, worker start-up costs more than it saves
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="milvus-cto",
+        description="Check pymilvus code for mistakes coding agents make, and fix what is safe.",
+    )
+    parser.add_argument("paths", nargs="*", default=["."], help="files or directories; - for stdin")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff, write nothing"
+    )
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--select", type=_codes, help="only these codes or prefixes (MV001,MV1)")
+    parser.add_argument("--ignore", type=_codes, help="skip these codes or prefixes")
+    parser.add_argument("--pymilvus-version", help="the pymilvus version the code targets (X.Y)")
+    parser.add_argument("--edition", help="guide edition (default: the current one)")
+    parser.add_argument("--stdin-filename", help="the name of the file read from stdin")
+    return parser
+
+
+def _codes(text: str) -> list[str]:
+    return [code.strip().upper() for code in text.split(",") if code.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(build_parser().parse_args(argv))
+    except (UsageError, ConfigError) as exc:
+        print(f"milvus-cto: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 2
+    except Exception as exc:  # the one place a bug becomes a message instead of a traceback
+        print(f"milvus-cto: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    stdin = args.paths == ["-"]
+    if "-" in args.paths and not stdin:
+        raise UsageError("- (stdin) cannot be combined with paths")
+    start = Path(args.stdin_filename or ".") if stdin else Path(args.paths[0])
+    config = load_config(start)
+    options = resolve_options(
+        start,
+        edition=args.edition,
+        pymilvus_version=args.pymilvus_version,
+        select=args.select,
+        ignore=args.ignore,
+        config=config,
+    )
+    if stdin:
+        name = args.stdin_filename or "-"
+        results = [check_bytes(sys.stdin.buffer.read(), name, options)]
+    else:
+        missing = [p for p in args.paths if not os.path.exists(p)]
+        if missing:
+            raise UsageError(f"path not found: {missing[0]}")
+        files = list(iter_files([Path(p) for p in args.paths], config.exclude))
+        results = check_files(files, options)
+    if args.fix or args.diff:
+        results = apply_fixes(results, args, options, stdin=stdin)
+    sys.stdout.write(render(results, args.format, options))
+    return 1 if any(r.diagnostics or r.error for r in results) else 0
+
+
+def check_files(files: list[tuple[Path, bool]], options: Options) -> list[FileResult]:
+    if len(files) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        return [check_file(path, explicit, options) for path, explicit in files]
+    with ProcessPoolExecutor() as pool:
+        chunk = max(1, len(files) // ((os.cpu_count() or 2) * 4))
+        return list(
+            pool.map(
+                check_file,
+                [p for p, _ in files],
+                [e for _, e in files],
+                [options] * len(files),
+                chunksize=chunk,
+            )
+        )
+
+
+def check_file(path: Path, explicit: bool, options: Options) -> FileResult:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult(str(path), error=f"cannot read: {exc.strerror or exc}")
+    # Files found by walking a directory are skipped unread when they never mention Milvus.
+    if not explicit and not mentions_milvus(data):
+        return FileResult(str(path))
+    return check_bytes(data, str(path), options)
+
+
+def apply_fixes(results, args, options, *, stdin: bool) -> list[FileResult]:
+    try:
+        from checks.fixes import fix_results
+    except ImportError:
+        print("milvus-cto: fixes are not available yet; nothing was changed", file=sys.stderr)
+        return results
+    return fix_results(
+        results, options, write=args.fix and not args.diff, unsafe=args.unsafe_fixes, stdin=stdin
+    )
+
+
+def render(results: list[FileResult], fmt: str, options: Options) -> str:
+    from checks import report
+
+    if fmt == "json":
+        return report.render_json(results, options.edition, options.pymilvus_version)
+    if fmt == "sarif":
+        return report.render_sarif(results, options.edition, options.pymilvus_version)
+    if fmt == "github":
+        return report.render_github(results)
+    return report.render_text(results)

@@ -1,0 +1,54 @@
+"""Jupyter notebooks: code cells joined into one module, findings mapped back to cells.
+
+Cells are joined (not checked one by one) so that an import in the first cell and a search in
+the fifth are one flow, as they are when the notebook runs top to bottom. IPython lines
+(`!pip ...`, `%time ...`) become blank lines so that line numbers still match.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+
+class NotebookError(ValueError):
+    pass
+
+
+@dataclass
+class NotebookModule:
+    source: str
+    # For each line of `source` (0-based): (cell number, 1-based; line in that cell, 1-based).
+    line_map: list[tuple[int, int]]
+
+    def locate(self, line: int) -> tuple[int, int]:
+        if 0 < line <= len(self.line_map):
+            return self.line_map[line - 1]
+        return (0, line)
+
+
+def cell_source(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def python_lines(cell_text: str) -> list[str]:
+    return ["" if line.lstrip().startswith(("!", "%")) else line for line in cell_text.splitlines()]
+
+
+def notebook_module(text: str) -> NotebookModule:
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"not a notebook: invalid JSON at line {exc.lineno}") from exc
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise NotebookError("not a notebook: no cells")
+    lines: list[str] = []
+    line_map: list[tuple[int, int]] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for index, line in enumerate(python_lines(cell_source(cell.get("source", ""))), start=1):
+            lines.append(line)
+            line_map.append((number, index))
+    return NotebookModule("\n".join(lines) + "\n", line_map)

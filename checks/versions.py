@@ -1,0 +1,122 @@
+"""Which pymilvus version the checked code targets (DESIGN.md §3).
+
+In order: the flag or tool argument; `[tool.milvus-cto] pymilvus-version`; the pymilvus pin in
+the project (lock files first, because they are exact, then pyproject dependencies, then
+requirements*.txt); the installed pymilvus; else the newest version the guide knows.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+KNOWN_VERSIONS = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.0")
+NEWEST = KNOWN_VERSIONS[-1]
+
+_REQUIREMENT_LINE = re.compile(r"^\s*pymilvus(?![\w.-])(\[[^\]]*\])?\s*(?P<spec>[^;#]*)", re.I)
+
+
+def version_from_spec(spec: str) -> str | None:
+    """An exact pin gives its version; a range gives the newest known minor it admits."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    spec = spec.strip()
+    exact = re.fullmatch(r"===?\s*([0-9][0-9A-Za-z.]*)", spec)
+    if exact:
+        return exact.group(1)
+    try:
+        specifier = SpecifierSet(_from_poetry(spec))
+    except InvalidSpecifier:
+        return None
+    for minor in reversed(KNOWN_VERSIONS):
+        # Probe the end of each minor series, so that "~=2.5.4" and "<2.6" both find 2.5.
+        if Version(minor + ".999") in specifier or Version(minor) in specifier:
+            return minor
+    return None
+
+
+def _from_poetry(spec: str) -> str:
+    """Poetry's ^ and ~ constraints as PEP 440 ranges."""
+    if spec in ("", "*"):
+        return ""
+    caret = re.fullmatch(r"\^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?", spec)
+    if caret:
+        major, minor = int(caret.group(1)), int(caret.group(2) or 0)
+        upper = f"{major + 1}.0" if major else f"0.{minor + 1}"
+        return f">={spec[1:].strip()},<{upper}"
+    tilde = re.fullmatch(r"~\s*(\d+)\.(\d+)(?:\.(\d+))?", spec)
+    if tilde:
+        return f">={spec[1:].strip()},<{tilde.group(1)}.{int(tilde.group(2)) + 1}"
+    return spec
+
+
+def project_version(project_dir: Path) -> tuple[str, str] | None:
+    """(version, where it was found) from the project's pins, or None."""
+    for lock in ("uv.lock", "poetry.lock"):
+        found = _locked(project_dir / lock)
+        if found:
+            return found, lock
+    pyproject = project_dir / "pyproject.toml"
+    if pyproject.is_file():
+        found = _from_pyproject(pyproject)
+        if found:
+            return found, "pyproject.toml"
+    for requirements in sorted(project_dir.glob("requirements*.txt")):
+        found = _from_requirements(requirements)
+        if found:
+            return found, requirements.name
+    return None
+
+
+def installed_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pymilvus")
+    except PackageNotFoundError:
+        return None
+
+
+def _locked(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    for package in data.get("package", []):
+        if isinstance(package, dict) and package.get("name") == "pymilvus":
+            return str(package.get("version")) or None
+    return None
+
+
+def _from_pyproject(path: Path) -> str | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    for requirement in data.get("project", {}).get("dependencies", []) or []:
+        match = _REQUIREMENT_LINE.match(str(requirement))
+        if match:
+            return version_from_spec(match.group("spec"))
+    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}
+    constraint = poetry.get("pymilvus")
+    if isinstance(constraint, dict):
+        constraint = constraint.get("version")
+    if isinstance(constraint, str):
+        return version_from_spec(constraint)
+    return None
+
+
+def _from_requirements(path: Path) -> str | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        match = _REQUIREMENT_LINE.match(line)
+        if match and not line.lstrip().startswith(("-", "#")):
+            return version_from_spec(match.group("spec"))
+    return None
