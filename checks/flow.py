@@ -81,6 +81,31 @@ def first(events: list[Event], *ops: str) -> Event | None:
     return next((e for e in events if e.op in ops), None)
 
 
+# The parts of loops and comprehensions that may run many times.
+_LOOP_PARTS: dict[type, tuple[str, ...]] = {
+    ast.For: ("body",),
+    ast.AsyncFor: ("body",),
+    ast.While: ("body",),
+    ast.ListComp: ("elt",),
+    ast.SetComp: ("elt",),
+    ast.GeneratorExp: ("elt",),
+    ast.DictComp: ("key", "value"),
+}
+
+
+def loop_blocks(tree: ast.AST) -> dict[Block, ast.AST]:
+    """Each block that repeats (a loop body, a comprehension's element), with its loop node.
+
+    A node whose `blocks` (Event.blocks, Context.blocks) holds one of these keys runs once per
+    iteration of that loop.
+    """
+    return {
+        (id(node), part): node
+        for node in ast.walk(tree)
+        for part in _LOOP_PARTS.get(type(node), ())
+    }
+
+
 @dataclass(slots=True)
 class Flow:
     """The events of one function body or module level, in source order."""

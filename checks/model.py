@@ -239,6 +239,28 @@ class SemanticModel:
         value = self.literal(expr, scope)
         return value if isinstance(value, str) else None
 
+    def binding(self, expr: ast.AST, scope: Scope) -> tuple[ast.AST, Scope] | None:
+        """The one expression a name is assigned, with the scope it was written in; else None.
+
+        None for a name with several definitions, or one bound by a parameter, a loop, an
+        import or an augmented assignment: then what it holds depends on the path.
+        """
+        if not isinstance(expr, ast.Name):
+            return None
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind != "class" or first:
+                defs = current.defs.get(expr.id)
+                if defs is not None:
+                    only = defs[0]
+                    return (only, current) if len(defs) == 1 and isinstance(only, ast.AST) else None
+                if current.star_pymilvus and expr.id in PUBLIC_NAMES:
+                    return None
+            first = False
+            current = current.parent
+        return None
+
 
 def positional_or_keyword(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
     """The argument passed at `index` or as `keyword=`; None if absent or hidden by */**."""
