@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from checks.fixes import Fixer
 from checks.flow import Event, Flow, dominates
 from checks.rules.base import Invalid, Rule
+
+
+class InsertLoadCall(Fixer):
+    """Insert the load call as a statement of its own before the statement holding the read."""
+
+    def leave_Module(self, original_node, updated_node):
+        return self.insert_before(
+            original_node,
+            updated_node,
+            lambda d: d.fix_data.get("load_call"),
+            lambda d, call: f"insert `{call}` before the read",
+        )
+
+    leave_IndentedBlock = leave_SimpleStatementSuite = leave_Module
 
 
 class SearchBeforeLoad(Rule):
@@ -13,6 +28,7 @@ class SearchBeforeLoad(Rule):
     name = "search-before-load"
     severity = "error"
     fix = "safe"
+    fixer = InsertLoadCall
 
     VALID = [
         # Quick setup creates an AUTOINDEX and loads.

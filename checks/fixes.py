@@ -1,0 +1,419 @@
+"""Rewrites: turn findings into working code, faithfully, or leave the code alone.
+
+Detection runs on the stdlib `ast` (checks.engine). Only a source with something to fix is
+parsed with libcst (DESIGN.md §1b). Each fixable rule names a fixer, a libcst transformer that
+finds its nodes by the exact span of the rule's diagnostics and rebuilds them in `leave_*`,
+leaving every other byte as it was. `rewrite_source` applies the fixes rule by rule, re-checks
+after each step and repeats until nothing changes (a bounded fixpoint). A step is kept only
+when its output parses (and compiles if the input did), its findings are gone and no new error
+appeared; otherwise it is dropped and its findings stay in `remaining`.
+
+Importing this module does not import libcst: rule modules import `Fixer` and `cst` from here
+on the hook path, and a fixer class becomes a real `libcst.CSTTransformer` only when a rewrite
+runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from checks.diagnostic import Diagnostic
+
+if TYPE_CHECKING:
+    import libcst
+
+    from checks.engine import Options
+
+MAX_ROUNDS = 5  # passes over every fixable rule before giving up on a fixpoint
+MAX_STEPS = 200  # fixer runs per rewrite, whatever happens
+
+
+class _LazyModule:
+    """A module imported on first attribute access: libcst costs ~170 ms to import."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        value = getattr(importlib.import_module(self._name), attr)
+        setattr(self, attr, value)
+        return value
+
+
+cst: Any = _LazyModule("libcst")
+_metadata: Any = _LazyModule("libcst.metadata")
+
+
+@dataclass
+class AppliedFix:
+    """One fix that made it into the code: the rule, the line it was found on, what changed."""
+
+    code: str
+    line: int
+    description: str
+
+
+@dataclass
+class RewriteResult:
+    """New code (always parses), its unified diff, the fixes applied, the findings left.
+
+    `error` is set when the input could not be checked at all (a syntax error, oversize input);
+    the code then comes back unchanged.
+    """
+
+    code: str
+    diff: str
+    applied: list[AppliedFix] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    error: str | None = None
+
+
+Span = tuple[int, int, int, int]  # start line, start column, end line, end column (libcst's)
+
+
+def span_of(diagnostic: Diagnostic) -> Span:
+    """A diagnostic's span in libcst terms: lines 1-based, columns 0-based, end exclusive."""
+    return (diagnostic.line, diagnostic.column - 1, diagnostic.end_line, diagnostic.end_column - 1)
+
+
+class Fixer:
+    """Base of a rule's fixer, written as a libcst codemod over the diagnostics it must fix.
+
+    A subclass defines `visit_*` / `leave_*(original_node, updated_node)` as on a
+    `libcst.CSTTransformer` (it becomes one when a rewrite runs), finds the node of a
+    diagnostic with `diagnostic_for(original_node)` and records each change with
+    `fixed(diagnostic, description)`. A diagnostic it does not mark as fixed stays reported.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        super().__init__()
+        self.pending: dict[Span, list[Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            self.pending.setdefault(span_of(diagnostic), []).append(diagnostic)
+        self.applied: list[tuple[Diagnostic, str]] = []
+
+    # Finding nodes --------------------------------------------------------------------------
+    def span(self, node: libcst.CSTNode) -> Span | None:
+        """The node's span (without its parentheses, as in `ast`), or None for new nodes."""
+        code_range = self.get_metadata(_metadata.PositionProvider, node, None)  # type: ignore[attr-defined]
+        if code_range is None:
+            return None
+        start, end = code_range.start, code_range.end
+        return (start.line, start.column, end.line, end.column)
+
+    def diagnostic_for(self, node: libcst.CSTNode) -> Diagnostic | None:
+        """The pending diagnostic reported exactly on this (original) node."""
+        if not self.pending:
+            return None
+        span = self.span(node)
+        found = self.pending.get(span) if span else None
+        return found[0] if found else None
+
+    def diagnostics_within(self, node: libcst.CSTNode) -> list[Diagnostic]:
+        """Pending diagnostics whose span lies inside this (original) node."""
+        span = self.span(node) if self.pending else None
+        if span is None:
+            return []
+        return [d for s, found in self.pending.items() if _contains(span, s) for d in found]
+
+    def fixed(self, diagnostic: Diagnostic, description: str) -> None:
+        found = self.pending.get(span_of(diagnostic), [])
+        if diagnostic in found:
+            found.remove(diagnostic)
+            if not found:
+                del self.pending[span_of(diagnostic)]
+        self.applied.append((diagnostic, description))
+
+    def declined(self, diagnostic: Diagnostic) -> None:
+        """Give up on a diagnostic: it stays reported."""
+        found = self.pending.get(span_of(diagnostic), [])
+        if diagnostic in found:
+            found.remove(diagnostic)
+            if not found:
+                del self.pending[span_of(diagnostic)]
+
+    # Edits several fixers share ---------------------------------------------------------------
+    def insert_before(
+        self,
+        original: libcst.CSTNode,
+        updated: libcst.CSTNode,
+        statement_for: Callable[[Diagnostic], str | None],
+        describe: Callable[[Diagnostic, str], str],
+    ) -> libcst.CSTNode:
+        """In a block (`Module`, `IndentedBlock`, `SimpleStatementSuite`), insert a statement
+        before the innermost statement of this block that holds each pending diagnostic.
+
+        Call it from `leave_Module` / `leave_IndentedBlock` / `leave_SimpleStatementSuite`:
+        blocks are left innermost first, so a diagnostic is placed in the innermost block that
+        holds it, as a new line of that block's indentation. In a line of several statements
+        (`a = 1; client.search(...)`) or a one-line suite, it joins that line.
+        """
+        if not self.pending:
+            return updated
+        body = list(updated.body)
+        inserts: list[tuple[int, int | None, Any]] = []  # (statement index, small index, text)
+        for index, statement in enumerate(original.body):
+            for diagnostic in self.diagnostics_within(statement):
+                text = statement_for(diagnostic)
+                if text is None:
+                    self.declined(diagnostic)
+                    continue
+                small = None
+                if isinstance(statement, cst.SimpleStatementLine):
+                    small = _small_index(self, statement, diagnostic)
+                elif isinstance(statement, cst.BaseSmallStatement):
+                    small = index  # a one-line suite: the body is small statements
+                inserts.append((index, small, text))
+                self.fixed(diagnostic, describe(diagnostic, text))
+        if not inserts:
+            return updated
+        if isinstance(updated, cst.SimpleStatementSuite):
+            for index, _, text in sorted(inserts, key=lambda i: -i[0]):
+                body.insert(index, _small_statement(text))
+            return updated.with_changes(body=body)
+        for index, small, text in sorted(inserts, key=lambda i: (-i[0], -(i[1] or 0))):
+            if small:
+                line = body[index]
+                smalls = list(line.body)
+                smalls.insert(small, _small_statement(text))
+                body[index] = line.with_changes(body=smalls)
+            else:
+                body.insert(index, cst.parse_statement(text + "\n"))
+        return updated.with_changes(body=body)
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return (outer[0], outer[1]) <= (inner[0], inner[1]) and (inner[2], inner[3]) <= (
+        outer[2],
+        outer[3],
+    )
+
+
+def _small_index(fixer: Fixer, line: libcst.SimpleStatementLine, diagnostic: Diagnostic) -> int:
+    for index, small in enumerate(line.body):
+        span = fixer.span(small)
+        if span is not None and _contains(span, span_of(diagnostic)):
+            return index
+    return 0
+
+
+def _small_statement(text: str) -> libcst.BaseSmallStatement:
+    statement = cst.parse_statement(text + "\n").body[0]
+    return statement.with_changes(
+        semicolon=cst.Semicolon(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(" ")
+        )
+    )
+
+
+def string_like(original: libcst.CSTNode, value: str) -> libcst.SimpleString | None:
+    """A string literal holding `value`, quoted like `original` (a SimpleString), or None."""
+    if not isinstance(original, cst.SimpleString) or "b" in original.prefix.lower():
+        return None
+    quote = original.quote
+    if quote in value or "\\" in value or "\n" in value:
+        return None
+    prefix = original.prefix.replace("f", "").replace("F", "")
+    return cst.SimpleString(f"{prefix}{quote}{value}{quote}")
+
+
+# The rewrite -------------------------------------------------------------------------------
+_TRANSFORMERS: dict[type, type] = {}
+
+
+def _transformer_class(fixer: type) -> type:
+    """The fixer as a real libcst transformer with positions resolved."""
+    cls = _TRANSFORMERS.get(fixer)
+    if cls is None:
+        cls = type(
+            fixer.__name__,
+            (fixer, cst.CSTTransformer),
+            {
+                "METADATA_DEPENDENCIES": (_metadata.PositionProvider,),
+                "__module__": fixer.__module__,
+            },
+        )
+        _TRANSFORMERS[fixer] = cls
+    return cls
+
+
+def _key(diagnostic: Diagnostic) -> tuple[str, str]:
+    """How a finding is recognised across rewrites, where its position moves."""
+    return (diagnostic.code, diagnostic.message)
+
+
+class _Rewrite:
+    def __init__(self, source: str, options: Options, path: str, rules, unsafe: bool):
+        self.options = options
+        self.path = path
+        self.rules = tuple(rules or ())
+        self.unsafe = unsafe
+        self.code = source
+        self.diagnostics: list[Diagnostic] = []
+        self.applied: list[AppliedFix] = []
+        self.rejected: set[tuple[str, str]] = set()
+        self.compiles = _compiles(source, path)
+        self.steps = 0
+
+    def fixable(self, diagnostic: Diagnostic) -> bool:
+        from checks.rules import RULES_BY_CODE
+
+        rule = RULES_BY_CODE.get(diagnostic.code)
+        return (
+            rule is not None
+            and rule.fixer is not None
+            and (diagnostic.fix == "safe" or (self.unsafe and diagnostic.fix == "unsafe"))
+            and (not self.rules or diagnostic.code.startswith(self.rules))
+            and _key(diagnostic) not in self.rejected
+        )
+
+    def run(self) -> None:
+        from checks.rules import RULES_BY_CODE
+
+        for _ in range(MAX_ROUNDS):
+            codes = sorted({d.code for d in self.diagnostics if self.fixable(d)})
+            if not codes:
+                return
+            changed = False
+            for code in codes:
+                changed |= self.fix_rule(RULES_BY_CODE[code])
+                if self.steps >= MAX_STEPS:
+                    return
+            if not changed:
+                return
+
+    def fix_rule(self, rule) -> bool:
+        """Fix every finding of one rule at once; if that fails, one finding at a time."""
+        targets = [d for d in self.diagnostics if d.code == rule.code and self.fixable(d)]
+        if not targets:
+            return False
+        if self.attempt(rule, targets):
+            return True
+        if len(targets) == 1:
+            return False
+        changed, tried = False, set()
+        while self.steps < MAX_STEPS:
+            single = next(
+                (
+                    d
+                    for d in self.diagnostics
+                    if d.code == rule.code and self.fixable(d) and _key(d) not in tried
+                ),
+                None,
+            )
+            if single is None:
+                break
+            tried.add(_key(single))
+            changed |= self.attempt(rule, [single])
+        return changed
+
+    def attempt(self, rule, targets: list[Diagnostic]) -> bool:
+        """Run the rule's fixer on `targets`; keep the result only if it passes every check."""
+        self.steps += 1
+        try:
+            module = cst.parse_module(self.code)
+            wrapper = _metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+            fixer = _transformer_class(rule.fixer)(targets)
+            new_code = wrapper.visit(fixer).code
+        except Exception:  # a fixer bug or a tree libcst cannot handle: never break the code
+            self.rejected.update(_key(d) for d in targets)
+            return False
+        applied = fixer.applied
+        done = {id(d) for d, _ in applied}
+        self.rejected.update(_key(d) for d in targets if id(d) not in done)
+        if not applied or new_code == self.code:
+            return False
+        from checks.engine import check_source
+
+        result = check_source(new_code, self.options, self.path)
+        if (
+            result.error is not None
+            or (self.compiles and not _compiles(new_code, self.path))
+            or not _resolves(self.diagnostics, result.diagnostics, [d for d, _ in applied])
+        ):
+            self.rejected.update(_key(d) for d, _ in applied)
+            return False
+        applied = sorted(applied, key=lambda fix: fix[0].sort_key())
+        self.applied += [AppliedFix(d.code, d.line, text) for d, text in applied]
+        self.code, self.diagnostics = new_code, result.diagnostics
+        return True
+
+
+def _resolves(before: list[Diagnostic], after: list[Diagnostic], fixed: list[Diagnostic]) -> bool:
+    """The fixed findings are gone, and no new error appeared."""
+    was, now, gone = (
+        Counter(map(_key, before)),
+        Counter(map(_key, after)),
+        Counter(map(_key, fixed)),
+    )
+    if any(was[key] - now[key] < count for key, count in gone.items()):
+        return False
+    errors_before = Counter(_key(d) for d in before if d.severity == "error")
+    errors_after = Counter(_key(d) for d in after if d.severity == "error")
+    return not errors_after - errors_before
+
+
+def _compiles(source: str, path: str) -> bool:
+    import ast
+
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def unified_diff(before: str, after: str, path: str = "<snippet>") -> str:
+    """A unified diff as `git diff` prints it (with its note for a missing final newline)."""
+    import difflib
+
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(
+        _diff_lines(before), _diff_lines(after), fromfile=f"a/{path}", tofile=f"b/{path}"
+    )
+    return "".join(lines)
+
+
+def _diff_lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def rewrite_source(
+    source: str,
+    options: Options | None = None,
+    *,
+    rules: list[str] | None = None,
+    unsafe: bool = False,
+    path: str = "<snippet>",
+) -> RewriteResult:
+    """Apply every applicable fix to `source` and report what changed and what is left.
+
+    `rules` limits the fixes to these codes (or code prefixes); `remaining` lists every
+    finding of the returned code under `options`. Unsafe fixes run only with `unsafe=True`.
+    Code with nothing to fix comes back byte-identical.
+    """
+    from checks.engine import Options, check_source
+
+    options = options or Options()
+    first = check_source(source, options, path)
+    if first.error is not None:
+        return RewriteResult(source, "", [], [], error=first.error)
+    rewrite = _Rewrite(source, options, path, rules, unsafe)
+    rewrite.diagnostics = first.diagnostics
+    rewrite.run()
+    if not rewrite.applied:
+        return RewriteResult(source, "", [], first.diagnostics)
+    return RewriteResult(
+        rewrite.code,
+        unified_diff(source, rewrite.code, path),
+        rewrite.applied,
+        rewrite.diagnostics,
+    )
