@@ -11,6 +11,30 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+def rules_table() -> str:
+    """The README's rule table, from the rules' own metadata."""
+    from checks.rules import ALL_RULES
+
+    rows = [
+        "| code | name | severity | fix | pymilvus | editions | summary |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for rule in ALL_RULES:
+        editions = sorted(rule.editions)
+        main = rule.severity_for(editions[-1], "3.0")
+        severity = main + "".join(
+            f" ({edition}: {rule.severity_for(edition, '3.0')})"
+            for edition in editions
+            if rule.severity_for(edition, "3.0") != main
+        )
+        severity += "".join(f" ({v}: {s})" for v, s in rule.severity_by_version.items())
+        rows.append(
+            f"| {rule.code} | {rule.name} | {severity} | {rule.fix} | "
+            f"{rule.pymilvus} | {', '.join(sorted(rule.editions))} | {rule.summary()} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def location(result: FileResult, diagnostic) -> str:
     cell = f"[cell {diagnostic.cell}]" if diagnostic.cell is not None else ""
     return f"{result.path}{cell}:{diagnostic.line}:{diagnostic.column}"

@@ -1,17 +1,28 @@
 """The rule catalog: one module per rule in this package (DESIGN.md §2). Codes are stable forever.
 
-Rules are discovered from the modules here, so adding a rule is adding a module.
+Rules are discovered from the modules here, so adding a rule is adding a module. Discovery
+runs on first use of `ALL_RULES` / `RULES_BY_CODE`, not on import, so that `checks.rules.base`
+can be imported by the engine without importing every rule.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from checks.rules.base import Rule
+if TYPE_CHECKING:
+    from checks.rules.base import Rule
+
+    ALL_RULES: tuple[type[Rule], ...]
+    RULES_BY_CODE: dict[str, type[Rule]]
 
 
+@cache
 def _discover() -> tuple[type[Rule], ...]:
+    from checks.rules.base import Rule
+
     found: dict[str, type[Rule]] = {}
     for module_info in pkgutil.iter_modules(__path__):
         if module_info.name == "base":
@@ -23,5 +34,9 @@ def _discover() -> tuple[type[Rule], ...]:
     return tuple(found[code] for code in sorted(found))
 
 
-ALL_RULES: tuple[type[Rule], ...] = _discover()
-RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+def __getattr__(name: str) -> Any:
+    if name == "ALL_RULES":
+        return _discover()
+    if name == "RULES_BY_CODE":
+        return {rule.code: rule for rule in _discover()}
+    raise AttributeError(name)
