@@ -108,7 +108,7 @@ def test_user_defined_collection_class_is_not_pymilvus(tmp_path, capsys):
         "class Collection:\n    def __init__(self, name, schema): ...\n    def search(self, **kw): ...\n"
         "col = Collection('docs', schema)\ncol.search(consistency_level='strong')\n"
     )
-    code, report = run_json(capsys, str(write(tmp_path, "a.py", source)))
+    _code, report = run_json(capsys, str(write(tmp_path, "a.py", source)))
     assert codes_of(report) == []
 
 
@@ -144,7 +144,7 @@ def test_config_in_pyproject(tmp_path, capsys):
     write(
         tmp_path, "pyproject.toml", '[tool.milvus-cto]\nignore = ["MV007"]\nedition = "2026.01"\n'
     )
-    code, report = run_json(capsys, str(write(tmp_path, "app.py", BUGGY)))
+    _code, report = run_json(capsys, str(write(tmp_path, "app.py", BUGGY)))
     assert (codes_of(report), report["edition"]) == ([], "2026.01")
 
 
@@ -165,7 +165,7 @@ def test_directory_walk_skips_venvs_and_non_milvus_files(tmp_path, capsys):
     write(tmp_path / ".venv", "lib.py", BUGGY)
     write(tmp_path, "broken_but_unrelated.py", "def (:\n")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
-    code, report = run_json(capsys, str(tmp_path))
+    _code, report = run_json(capsys, str(tmp_path))
     checked = {Path(f["path"]).name: f for f in report["files"]}
     assert codes_of(report) == ["MV007"]
     assert checked["broken_but_unrelated.py"]["error"] is None  # prefiltered, never parsed
@@ -244,7 +244,7 @@ def test_notebook_is_checked_cell_by_cell(tmp_path, capsys):
         "nbformat_minor": 5,
     }
     path = write(tmp_path, "demo.ipynb", json.dumps(notebook))
-    code, report = run_json(capsys, str(path))
+    _code, report = run_json(capsys, str(path))
     [diagnostic] = report["files"][0]["diagnostics"]
     assert (diagnostic["code"], diagnostic["cell"], diagnostic["line"]) == ("MV007", 4, 1)
     assert main([str(path)]) == 1
