@@ -174,7 +174,7 @@ class SearchDataNotNested(Rule):
         text = self.ctx.text(data)
         self.report(
             data,
-            f"Wrap the query vector in a list (`data=[{text}]`): search takes a list of vectors.",
+            "Wrap this vector in a list (`data=[vector]`): search takes a list of query vectors.",
             hint="pymilvus rejects one flat vector: ParamError `search_data` value ... is illegal",
             fix_data={"replacement": f"[{text}]"},
         )
