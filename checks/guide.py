@@ -140,9 +140,8 @@ def rule_doc(edition: str | Edition | None, code: str) -> RuleDoc:
     docs = _rule_docs(guide_root(), resolved.id)
     doc = docs.get(code.strip().upper()) if isinstance(code, str) else None
     if doc is None:
-        raise UnknownRule(
-            f"no rule {code!r} in guide edition {resolved.id}; known rules: {', '.join(docs)}"
-        )
+        known = f"known rules: {', '.join(docs)}" if docs else "it has no rule docs"
+        raise UnknownRule(f"no rule {code!r} in guide edition {resolved.id}; {known}")
     return doc
 
 

@@ -1,0 +1,62 @@
+"""The milvus-cto MCP server: what it exposes, in one place.
+
+Run: `python -m server` (stdio) or `python -m server --http 127.0.0.1:8765` (streamable HTTP).
+Tools, resources and the prompt are plain functions in `server.tools`, `server.resources` and
+`server.prompts`; this module names them and registers them on the server object.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
+
+from server import prompts, resources, tools
+
+
+def _version() -> str:
+    try:
+        return version("milvus-cto")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+mcp = MCPServer(
+    "milvus-cto",
+    title="milvus-cto: pymilvus checker and Milvus correction guide",
+    version=_version(),
+    instructions=(
+        "Checks and fixes Python code that uses pymilvus, the Milvus vector database client. "
+        "Call check_snippet (or check_file) on pymilvus code before trusting it; every finding "
+        "links a milvus-guide:// entry explaining the Milvus behaviour and the correct code; "
+        "rewrite_snippet applies the safe fixes. milvus-guide://current/guide is an overview "
+        "of correct pymilvus usage."
+    ),
+    log_level="WARNING",
+)
+
+_READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+mcp.add_tool(tools.check_snippet, title="Check pymilvus code", annotations=_READ_ONLY)
+mcp.add_tool(tools.check_file, title="Check a pymilvus file", annotations=_READ_ONLY)
+mcp.add_tool(tools.rewrite_snippet, title="Fix pymilvus code", annotations=_READ_ONLY)
+mcp.add_tool(tools.explain_rule, title="Explain a Milvus guide rule", annotations=_READ_ONLY)
+
+for resource in resources.listed_resources():
+    mcp.add_resource(resource)
+mcp.resource(
+    resources.GUIDE_TEMPLATE,
+    name="milvus-guide-edition",
+    title="Milvus guide overview of an edition",
+    mime_type=resources.MIME,
+)(resources.guide_markdown)
+mcp.resource(
+    resources.RULE_TEMPLATE,
+    name="milvus-guide-rule",
+    title="Milvus guide entry of a rule",
+    mime_type=resources.MIME,
+)(resources.rule_markdown)
+
+mcp.prompt("milvus-check", title="Check and fix pymilvus code")(prompts.milvus_check)
