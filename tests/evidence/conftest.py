@@ -6,8 +6,8 @@ Two environments:
   Milvus Lite 3 is a Python engine, not the server; it accepts much that the server rejects.
 - pymilvus 2.4.15 + milvus-lite 2.4.12, which embeds the Milvus 2.4 server code: for server-side
   errors. milvus-lite 2.4 only works with pymilvus 2.4, so it gets a virtual environment of its
-  own, built on first use at <repo>/.cache/lite24-venv from scripts/lite24-requirements.txt and
-  reused while it still matches. The scripts in scripts/ run there, by subprocess, and print a
+  own, built on first use at <repo>/.cache/lite24-venv (or $MILVUS_CTO_LITE24_VENV) from
+  scripts/lite24-requirements.txt and reused while it still matches. The scripts in scripts/ run there, by subprocess, and print a
   JSON result that the tests assert on. Building it needs PyPI; without it these tests fail (they
   are never skipped).
 """
@@ -29,7 +29,8 @@ import pytest
 EVIDENCE_DIR = Path(__file__).resolve().parent
 SCRIPTS_DIR = EVIDENCE_DIR / "scripts"
 REPO_ROOT = EVIDENCE_DIR.parents[1]
-LITE24_VENV = REPO_ROOT / ".cache" / "lite24-venv"
+# MILVUS_CTO_LITE24_VENV moves it elsewhere (a CI cache directory, a scratch build).
+LITE24_VENV = Path(os.environ.get("MILVUS_CTO_LITE24_VENV") or REPO_ROOT / ".cache" / "lite24-venv")
 LITE24_REQUIREMENTS = SCRIPTS_DIR / "lite24-requirements.txt"
 LITE24_VERSIONS = {"pymilvus": "2.4.15", "milvus_lite": "2.4.12"}
 STAMP_NAME = "evidence-stamp.json"  # written last: its presence means the build completed
@@ -245,7 +246,9 @@ def _build_lite24() -> float:
     }
     (LITE24_VENV / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n")
     if not _lite24_ready():
-        pytest.fail(f"built {LITE24_VENV}, but it does not import pymilvus 2.4.15 + milvus-lite 2.4.12")
+        pytest.fail(
+            f"built {LITE24_VENV}, but it does not import pymilvus 2.4.15 + milvus-lite 2.4.12"
+        )
     return seconds
 
 

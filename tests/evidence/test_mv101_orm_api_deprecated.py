@@ -110,7 +110,7 @@ def test_orm_call_raises_when_warnings_are_errors(tmp_path):
     """Under `-W error` (or filterwarnings=error in pytest) the first ORM call raises."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(PyMilvusDeprecationWarning, match="removed in PyMilvus 3.1"):
+        with pytest.raises(PyMilvusDeprecationWarning, match=r"removed in PyMilvus 3\.1"):
             connections.connect(alias=ALIAS, uri=str(tmp_path / "evidence.db"))
 
 

@@ -6,8 +6,6 @@ and also have **kwargs. So `top_k`, `params` (client) and `filter` (ORM) are dro
 word, while `expr`, `param` (client) and `search_params` (ORM) collide with real parameters.
 """
 
-import random
-
 import pytest
 from pymilvus import Collection, connections
 from pymilvus.exceptions import DataTypeNotMatchException, MilvusException

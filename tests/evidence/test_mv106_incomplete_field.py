@@ -90,7 +90,9 @@ def test_server_rejects_varchar_max_length_over_65535(server):
     """Milvus 2.4 server code: max_length=65536 is out of range (0, 65535]."""
     outcome = server["varchar_max_length_65536"]
     assert outcome["code"] == 1100
-    assert "the maximum length specified for a VarChar should be in (0, 65535]" in outcome["message"]
+    assert (
+        "the maximum length specified for a VarChar should be in (0, 65535]" in outcome["message"]
+    )
 
 
 def test_server_accepts_varchar_max_length_65535(server):

@@ -29,14 +29,19 @@ def test_server_rejects_unknown_index_type(server):
 def test_lite24_refuses_index_types_beyond_its_three(server):
     """Limit of the stand-in: Milvus Lite 2.4 refuses HNSW too, which a real server builds."""
     outcome = server["valid_server_index_type_HNSW"]
-    assert "invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX" in outcome["message"]
+    assert (
+        "invalid index type: HNSW, local mode only support FLAT IVF_FLAT AUTOINDEX"
+        in outcome["message"]
+    )
 
 
 def test_server_rejects_unknown_metric(server):
     """Milvus 2.4 server code: metric_type "DOT" is 'not found or not supported'."""
     outcome = server["unknown_metric_DOT"]
     assert outcome["error_type"] == "MilvusException"
-    assert "metric type DOT not found or not supported, supported: L2 IP COSINE" in outcome["message"]
+    assert (
+        "metric type DOT not found or not supported, supported: L2 IP COSINE" in outcome["message"]
+    )
 
 
 def test_server_metric_names_are_case_sensitive(server):

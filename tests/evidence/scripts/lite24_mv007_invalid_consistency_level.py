@@ -16,6 +16,9 @@ def search(level):
 
 for level in ["Strong", "Eventually", 0, "strong", "Eventual", 7, "0"]:
     case(f"search:{level!r}", lambda level=level: search(level))
-case("create_collection:'strong'", lambda: client.create_collection("lower", dimension=4, consistency_level="strong"))
+case(
+    "create_collection:'strong'",
+    lambda: client.create_collection("lower", dimension=4, consistency_level="strong"),
+)
 client.close()
 emit()

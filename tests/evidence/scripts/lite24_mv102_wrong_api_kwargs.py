@@ -7,9 +7,7 @@ from _evidence import case, db_path, emit, quiet
 quiet()
 from pymilvus import (  # noqa: E402
     Collection,
-    CollectionSchema,
     DataType,
-    FieldSchema,
     MilvusClient,
     connections,
 )
@@ -32,7 +30,10 @@ query = [[random.random() for _ in range(DIM)]]
 
 case("client_search_top_k_3", lambda: len(client.search("docs", query, top_k=3)[0]))
 case("client_search_expr", lambda: client.search("docs", query, limit=3, expr=NOTHING))
-case("client_search_param", lambda: client.search("docs", query, limit=3, param={"metric_type": "COSINE"}))
+case(
+    "client_search_param",
+    lambda: client.search("docs", query, limit=3, param={"metric_type": "COSINE"}),
+)
 case(
     "client_search_params_L2",
     lambda: len(client.search("docs", query, limit=3, params={"metric_type": "L2"})[0]),

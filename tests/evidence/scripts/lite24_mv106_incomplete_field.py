@@ -18,9 +18,18 @@ def create(name, **extra_field):
     return client.describe_collection(name)["collection_name"]
 
 
-case("varchar_without_max_length", lambda: create("v0", field_name="title", datatype=DataType.VARCHAR))
-case("varchar_max_length_65535", lambda: create("v1", field_name="title", datatype=DataType.VARCHAR, max_length=65535))
-case("varchar_max_length_65536", lambda: create("v2", field_name="title", datatype=DataType.VARCHAR, max_length=65536))
+case(
+    "varchar_without_max_length",
+    lambda: create("v0", field_name="title", datatype=DataType.VARCHAR),
+)
+case(
+    "varchar_max_length_65535",
+    lambda: create("v1", field_name="title", datatype=DataType.VARCHAR, max_length=65535),
+)
+case(
+    "varchar_max_length_65536",
+    lambda: create("v2", field_name="title", datatype=DataType.VARCHAR, max_length=65536),
+)
 case("vector_without_dim", lambda: create("v3", field_name="vec2", datatype=DataType.FLOAT_VECTOR))
 case(
     "field_schema_varchar_without_max_length",

@@ -23,20 +23,33 @@ def index(name, field="vec", **add_index):
     client.create_collection(name, schema=schema)
     client.insert(
         name,
-        [{"id": i, "year": 2000 + i, "vec": [random.random() for _ in range(DIM)]} for i in range(20)],
+        [
+            {"id": i, "year": 2000 + i, "vec": [random.random() for _ in range(DIM)]}
+            for i in range(20)
+        ],
     )
     index_params = client.prepare_index_params()
     index_params.add_index(field, **add_index)
     client.create_index(name, index_params)
     described = client.describe_index(name, field)
-    return {k: described[k] for k in sorted(described) if k not in ("total_rows", "indexed_rows", "pending_index_rows", "state")}
+    return {
+        k: described[k]
+        for k in sorted(described)
+        if k not in ("total_rows", "indexed_rows", "pending_index_rows", "state")
+    }
 
 
 case("unknown_index_type_HNSWX", lambda: index("c1", index_type="HNSWX", metric_type="L2"))
-case("valid_server_index_type_HNSW", lambda: index("c0", index_type="HNSW", metric_type="L2", params={"M": 16}))
+case(
+    "valid_server_index_type_HNSW",
+    lambda: index("c0", index_type="HNSW", metric_type="L2", params={"M": 16}),
+)
 case("unknown_metric_DOT", lambda: index("c2", index_type="FLAT", metric_type="DOT"))
 case("lowercase_metric_cosine", lambda: index("c3", index_type="FLAT", metric_type="cosine"))
-case("IVF_FLAT_with_HNSW_param_M", lambda: index("c4", index_type="IVF_FLAT", metric_type="L2", params={"nlist": 4, "M": 16}))
+case(
+    "IVF_FLAT_with_HNSW_param_M",
+    lambda: index("c4", index_type="IVF_FLAT", metric_type="L2", params={"nlist": 4, "M": 16}),
+)
 case("scalar_INVERTED_on_int64", lambda: index("c5", field="year", index_type="INVERTED"))
 client.close()
 emit()

@@ -14,6 +14,9 @@ case("query_empty_filter_no_limit", lambda: client.query("docs", filter=""))
 case("query_no_filter_limit_5", lambda: len(client.query("docs", limit=5)))
 case("query_filter_no_limit", lambda: len(client.query("docs", filter="id >= 0")))
 case("query_ids_no_limit", lambda: len(client.query("docs", ids=[1, 2, 3])))
-case("count_with_empty_filter", lambda: client.query("docs", filter="", output_fields=["count(*)"])[0]["count(*)"])
+case(
+    "count_with_empty_filter",
+    lambda: client.query("docs", filter="", output_fields=["count(*)"])[0]["count(*)"],
+)
 client.close()
 emit()
