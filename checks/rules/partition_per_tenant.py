@@ -1,0 +1,243 @@
+"""MV109 partition-per-tenant."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.flow import loop_blocks
+from checks.model import positional_or_keyword
+from checks.rules.base import Invalid, Rule
+
+MAX_PARTITIONS = 1024  # rootCoord.maxPartitionNum, the server default
+
+
+class PartitionPerTenant(Rule):
+    """Partitions created with computed names or in a loop, one per tenant, user or date."""
+
+    code = "MV109"
+    name = "partition-per-tenant"
+    severity = "warning"
+    fix = "none"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        # A few literal partitions.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        client.create_partition("docs", "2024")
+        client.create_partition(collection_name="docs", partition_name="archive")
+        """,
+        # A fixed literal set of names, or a small literal range.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        for quarter in ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]:
+            col.create_partition(quarter)
+        REGIONS = ("eu", "us")
+        for region in REGIONS:
+            col.create_partition(region)
+        """,
+        # The loop varies the collection, not the partition.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for name in client.list_collections():
+            client.create_partition(name, "archive")
+        """,
+        # A name we know nothing about: a wrapper's parameter.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        def ensure_partition(partition_name):
+            if not client.has_partition("docs", partition_name):
+                client.create_partition("docs", partition_name)
+        """,
+        # A name built only from constants.
+        """
+        from pymilvus import MilvusClient
+        YEAR = "2024"
+        client = MilvusClient("./milvus.db")
+        client.create_partition("docs", f"year_{YEAR}")
+        client.create_partition("docs", "p_" + YEAR)
+        """,
+        # Look-alikes: not Milvus.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for tenant in tenants:
+            kafka_admin.create_partition(f"topic_{tenant}")
+            table.create_partition(tenant)
+        """,
+        """
+        from mylib import Collection
+        col = Collection("docs")
+        for tenant in tenants:
+            col.create_partition(f"tenant_{tenant}")
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for tenant in tenants:
+                client.create_partition("docs", partition_name=f"tenant_{tenant}")
+            """,
+            line=4,
+        ),
+        # The bare loop variable, over data we cannot bound.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for user in db.fetch_users():
+                client.create_partition("docs", user.id)
+            """,
+            line=4,
+        ),
+        # A computed name outside any loop: one partition per call of the function.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            def on_signup(user_id):
+                client.create_partition("docs", "user_" + str(user_id))
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("events")
+            def add_day(day):
+                name = "day_{}".format(day.isoformat())
+                col.create_partition(name)
+            """,
+            line=5,
+        ),
+        # Async client, in a comprehension.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def setup():
+                client = AsyncMilvusClient("http://localhost:19530")
+                await asyncio.gather(*[client.create_partition("docs", f"t_{t}") for t in tenants])
+            """,
+            line=4,
+        ),
+        # A name template is per-tenant even over a literal list.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus_demo.db")
+            for tenant in ["acme", "globex", "initech"]:
+                client.create_partition("docs", partition_name=f"tenant_{tenant}")
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for i in range(5000):
+                client.create_partition("docs", names[i])
+            """,
+            line=4,
+        ),
+    ]
+
+    _loops: dict | None = None
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "create_partition":
+            return
+        owner = self.ctx.value_of(func.value)
+        if owner.kind == "client":
+            partition = positional_or_keyword(node, 1, "partition_name")
+        elif owner.kind == "collection":
+            partition = positional_or_keyword(node, 0, "partition_name")
+        else:
+            return
+        if partition is None or self.ctx.literal(partition) is not None:
+            return
+        if not self._computed(partition) and not self._varies_with_loop(partition):
+            return
+        self.report(
+            node,
+            "Use a partition key field instead of one partition per tenant: a collection holds "
+            f"at most {MAX_PARTITIONS} partitions.",
+            hint="add_field(..., is_partition_key=True), create_collection(..., num_partitions=N), "
+            "then filter on that field",
+        )
+
+    def _computed(self, expr: ast.expr) -> bool:
+        """A string built at run time from something that is not a constant."""
+        bound = self.ctx.model.binding(expr, self.ctx.scope)
+        if bound is not None:
+            expr = bound[0]
+        if isinstance(expr, ast.JoinedStr):
+            parts = [v.value for v in expr.values if isinstance(v, ast.FormattedValue)]
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+            parts = [expr.left, expr.right]
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "format"
+            and isinstance(expr.func.value, ast.Constant)
+        ):
+            parts = [*expr.args, *(kw.value for kw in expr.keywords)]
+        else:
+            return False
+        return any(self._not_constant(part) for part in parts)
+
+    def _not_constant(self, expr: ast.expr) -> bool:
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            return any(self._not_constant(e) for e in expr.elts)
+        if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
+            return self._computed(expr)
+        return self.ctx.literal(expr) is None
+
+    def _varies_with_loop(self, expr: ast.expr) -> bool:
+        """In a loop whose variable the name uses, unless that loop is short and literal."""
+        if self._loops is None:
+            self._loops = loop_blocks(self.ctx.model.tree)
+        used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        for block in self.ctx.blocks:
+            loop = self._loops.get(block)
+            if loop is None:
+                continue
+            for target, iterable in _targets(loop):
+                names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                if names & used and not self._bounded(iterable):
+                    return True
+        return False
+
+    def _bounded(self, iterable: ast.expr) -> bool:
+        """A literal collection of constants, or range() of literal ints, short enough."""
+        bound = self.ctx.model.binding(iterable, self.ctx.scope)
+        if bound is not None:
+            iterable = bound[0]
+        if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+            return len(iterable.elts) <= MAX_PARTITIONS and all(
+                isinstance(e, ast.Constant) for e in iterable.elts
+            )
+        if (
+            isinstance(iterable, ast.Call)
+            and isinstance(iterable.func, ast.Name)
+            and iterable.func.id == "range"
+            and self.ctx.model.binding(iterable.func, self.ctx.scope) is None
+            and not iterable.keywords
+        ):
+            args = [a.value if isinstance(a, ast.Constant) else None for a in iterable.args]
+            if args and all(type(a) is int for a in args) and (len(args) < 3 or args[2] != 0):
+                return len(range(*args)) <= MAX_PARTITIONS
+        return False
+
+
+def _targets(loop: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, iterable) pairs a loop binds; a while loop binds none."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return [(loop.target, loop.iter)]
+    return [(g.target, g.iter) for g in getattr(loop, "generators", ())]
