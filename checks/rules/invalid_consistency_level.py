@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import Fixer, string_like
 from checks.model import keyword
 from checks.rules.base import Invalid, Rule
 
 VALID_LEVELS = ("Strong", "Session", "Bounded", "Eventually", "Customized")
 _UNAMBIGUOUS = {level.lower(): level for level in VALID_LEVELS} | {"eventual": "Eventually"}
+
+
+class SpellConsistencyLevel(Fixer):
+    """Replace a misspelt consistency level with the one name it can mean."""
+
+    def leave_SimpleString(self, original_node, updated_node):
+        diagnostic = self.diagnostic_for(original_node)
+        if diagnostic is None:
+            return updated_node
+        replacement = string_like(original_node, diagnostic.fix_data["replacement"])
+        if replacement is None:
+            self.declined(diagnostic)
+            return updated_node
+        self.fixed(diagnostic, f"consistency_level {original_node.value} → {replacement.value}")
+        return replacement
 
 
 class InvalidConsistencyLevel(Rule):
@@ -18,6 +34,7 @@ class InvalidConsistencyLevel(Rule):
     name = "invalid-consistency-level"
     severity = "error"
     fix = "safe"
+    fixer = SpellConsistencyLevel
 
     VALID = [
         """

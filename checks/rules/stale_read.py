@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import Fixer, cst, string_like
 from checks.flow import Event, Flow, dominates
 from checks.model import keyword
 from checks.rules.base import Invalid, Rule
 
 STALE_LEVELS = {"Bounded", "Eventually", 2, 3}
+
+
+class ReadWithStrongConsistency(Fixer):
+    """Replace the stale read's consistency level with "Strong"."""
+
+    def leave_SimpleString(self, original_node, updated_node):
+        return self._strong(original_node, updated_node)
+
+    def leave_Integer(self, original_node, updated_node):
+        return self._strong(original_node, updated_node)
+
+    def _strong(self, original_node, updated_node):
+        diagnostic = self.diagnostic_for(original_node)
+        if diagnostic is None:
+            return updated_node
+        strong = string_like(original_node, "Strong") or cst.SimpleString('"Strong"')
+        self.fixed(diagnostic, f"consistency_level {original_node.value} → {strong.value}")
+        return strong
 
 
 class StaleRead(Rule):
@@ -18,6 +37,7 @@ class StaleRead(Rule):
     name = "stale-read"
     severity = "warning"
     fix = "safe"
+    fixer = ReadWithStrongConsistency
 
     VALID = [
         """
