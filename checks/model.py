@@ -33,6 +33,12 @@ ASYNC_CLIENT = "pymilvus.AsyncMilvusClient"
 COLLECTION = "pymilvus.Collection"
 
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Methods that change a list or dict in place.
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault"}
+)
+# The package merged into pymilvus 2.0: a module importing it is still about Milvus.
+_LEGACY_PACKAGES = ("pymilvus_orm",)
 
 
 def canonical(qualname: str) -> str:
@@ -100,6 +106,7 @@ class SemanticModel:
         self.module_scope = Scope(tree, None, "module")
         self.scopes: dict[int, Scope] = {id(tree): self.module_scope}
         self.mentions_pymilvus = False
+        self.mutated_names: set[str] = set()
         _DefinitionCollector(self).collect(tree, self.module_scope)
 
     # --- lookups -------------------------------------------------------------------------
@@ -239,6 +246,12 @@ class SemanticModel:
         value = self.literal(expr, scope)
         return value if isinstance(value, str) else None
 
+    def mutated(self, expr: ast.AST) -> bool:
+        """True when a container held by this name may be changed in place somewhere in the
+        module (`x[k] = v`, `del x[k]`, `x.append(...)`, `x["params"].update(...)`), matched by
+        name across scopes: a literal dict or list read through it may not be what it holds."""
+        return isinstance(expr, ast.Name) and expr.id in self.mutated_names
+
     def binding(self, expr: ast.AST, scope: Scope) -> tuple[ast.AST, Scope] | None:
         """The one expression a name is assigned, with the scope it was written in; else None.
 
@@ -370,13 +383,16 @@ class _DefinitionCollector:
                     else:
                         scope.define("pymilvus", Value("import", qualname="pymilvus"))
                 else:
+                    self.model.mentions_pymilvus |= alias.name.split(".")[0] in _LEGACY_PACKAGES
                     scope.define(alias.asname or alias.name.split(".")[0], UNKNOWN)
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             from_pymilvus = node.level == 0 and (
                 module == "pymilvus" or module.startswith("pymilvus.")
             )
-            self.model.mentions_pymilvus |= from_pymilvus
+            self.model.mentions_pymilvus |= from_pymilvus or (
+                node.level == 0 and module.split(".")[0] in _LEGACY_PACKAGES
+            )
             for alias in node.names:
                 if alias.name == "*":
                     scope.star_pymilvus |= from_pymilvus
@@ -416,6 +432,20 @@ class _DefinitionCollector:
             scope.define(node.name, UNKNOWN)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             scope.define(node.rest, UNKNOWN)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            self._mutates(node.value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+        ):
+            self._mutates(node.func.value)
+
+    def _mutates(self, expr: ast.AST) -> None:
+        while isinstance(expr, (ast.Subscript, ast.Attribute)):
+            expr = expr.value
+        if isinstance(expr, ast.Name):
+            self.model.mutated_names.add(expr.id)
 
     def _assign(self, target: ast.AST, value: ast.AST | None, scope: Scope) -> None:
         if isinstance(target, ast.Name):
