@@ -7,9 +7,9 @@ Two environments:
 - pymilvus 2.4.15 + milvus-lite 2.4.12, which embeds the Milvus 2.4 server code: for server-side
   errors. milvus-lite 2.4 only works with pymilvus 2.4, so it gets a virtual environment of its
   own, built on first use at <repo>/.cache/lite24-venv (or $MILVUS_CTO_LITE24_VENV) from
-  scripts/lite24-requirements.txt and reused while it still matches. The scripts in scripts/ run there, by subprocess, and print a
-  JSON result that the tests assert on. Building it needs PyPI; without it these tests fail (they
-  are never skipped).
+  scripts/lite24-requirements.txt, and reused while it still matches. The scripts in scripts/
+  run there, by subprocess, and print a JSON result that the tests assert on. Building it needs
+  PyPI; without it these tests fail with the reason (they are never skipped).
 """
 
 import contextlib
@@ -20,6 +20,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,9 @@ def _clean_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env.pop("VIRTUAL_ENV", None)
     env["PYTHONNOUSERSITE"] = "1"
+    # Milvus Lite 2.4 puts its unix socket in the temp dir; socket paths are limited to ~104 bytes
+    if len(tempfile.gettempdir()) > 40 and os.path.isdir("/tmp"):
+        env["TMPDIR"] = "/tmp"
     return env
 
 
