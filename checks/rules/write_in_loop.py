@@ -1,0 +1,279 @@
+"""MV110 write-in-loop."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.flow import loop_blocks
+from checks.model import positional_or_keyword
+from checks.rules.base import Invalid, Rule
+
+WRITES = frozenset({"insert", "upsert"})
+_EXITS = (ast.Break, ast.Return, ast.Raise)
+
+
+class WriteInLoop(Rule):
+    """A loop inserts one row per call, or flushes on every pass."""
+
+    code = "MV110"
+    name = "write-in-loop"
+    severity = "warning"
+    fix = "none"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        # Batches inside a loop, and single rows outside one.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for start in range(0, len(rows), 1000):
+            client.insert("docs", rows[start:start + 1000])
+        for batch in batches:
+            client.insert("docs", batch)
+            client.upsert("docs", [{"id": i, "vector": v} for i, v in batch])
+        client.insert("docs", [row])
+        client.insert("docs", {"id": 1, "vector": [0.1] * 8})
+        client.flush("docs")
+        """,
+        # Data of unknown shape: the loop variable may be a batch.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for chunk in chunks(rows, 500):
+            client.insert(collection_name="docs", data=chunk)
+        """,
+        # The loop runs its body once: retry loops and early exits.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        while True:
+            try:
+                client.insert("docs", {"id": 1, "vector": vec})
+                break
+            except ConnectionError:
+                time.sleep(1)
+        def write_once(row):
+            for attempt in range(3):
+                client.upsert("docs", [row])
+                return
+        """,
+        # A flush per collection, in a loop that writes nothing.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for name in client.list_collections():
+            client.flush(name)
+        """,
+        # A function defined in a loop is another flow.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for name in names:
+            def write(row):
+                client.insert(name, [row])
+        """,
+        # Look-alikes: not Milvus.
+        """
+        import logging
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for row in rows:
+            db.insert("docs", {"id": row.id})
+            cache.upsert([row])
+            handler.flush()
+            sys.stdout.flush()
+        """,
+        """
+        from pymongo import MongoClient
+        from mylib import Collection
+        col = Collection("docs")
+        for row in rows:
+            col.insert({"id": row})
+            col.flush()
+        """,
+        # ORM: a one-element list is a column list, i.e. a batch, in the column layout.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        for vectors in vector_batches:
+            col.insert([vectors])
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for i, vec in enumerate(vectors):
+                client.insert("docs", {"id": i, "vector": vec})
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for doc in docs:
+                row = {"id": doc.id, "vector": embed(doc.text), "text": doc.text}
+                client.upsert(collection_name="docs", data=[row])
+            """,
+            line=5,
+        ),
+        # A flush in the loop that inserts: reported once, the batch insert is fine.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            for batch in batches:
+                client.insert("docs", batch)
+                client.flush("docs")
+            """,
+            line=5,
+        ),
+        # Both, and inside an `if` in the loop.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            while queue:
+                item = queue.pop()
+                if item.valid:
+                    client.insert("docs", [dict(id=item.id, vector=item.vector)])
+                    client.flush("docs")
+            """,
+            count=2,
+        ),
+        # ORM.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("docs")
+            for i, vec in enumerate(vectors):
+                col.insert([{"id": i, "embedding": vec}])
+                col.flush()
+            """,
+            line=4,
+            count=2,
+        ),
+        # Async client, in a comprehension.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def load(rows):
+                client = AsyncMilvusClient("http://localhost:19530")
+                await asyncio.gather(*(client.insert("docs", {"id": r.id}) for r in rows))
+                async for r in stream:
+                    await client.insert("docs", [r])
+            """,
+            line=4,
+            count=2,
+        ),
+    ]
+
+    _loops: dict | None = None
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in (*WRITES, "flush"):
+            return
+        if not self.ctx.blocks:
+            return
+        owner = self.ctx.value_of(func.value)
+        if owner.kind not in ("client", "collection"):
+            return
+        loop = self._innermost_loop()
+        if loop is None or self._leaves_after(loop):
+            return
+        if func.attr == "flush":
+            if not self._writes_in(loop):
+                return
+            self.report(
+                node,
+                "Flush once after the loop, or not at all: a flush on every pass seals many "
+                "tiny segments.",
+                hint="Milvus flushes by itself; for reads that must see new rows use "
+                'consistency_level="Strong" or "Session"',
+            )
+            return
+        data_index = 1 if owner.kind == "client" else 0
+        data = positional_or_keyword(node, data_index, "data")
+        if data is None or not self._one_row(data, orm=owner.kind == "collection"):
+            return
+        self.report(
+            node,
+            f"Collect the rows and `{func.attr}` them in batches: this call sends one row per "
+            "loop pass.",
+            hint="build a list of row dicts in the loop and write it once (or every few "
+            "thousand rows) after it",
+        )
+
+    def _innermost_loop(self) -> ast.AST | None:
+        if self._loops is None:
+            self._loops = loop_blocks(self.ctx.model.tree)
+        for block in reversed(self.ctx.blocks):
+            loop = self._loops.get(block)
+            if loop is not None:
+                return loop
+        return None
+
+    def _leaves_after(self, loop: ast.AST) -> bool:
+        """The statements after this one, in its own block, leave the loop unconditionally."""
+        statement = self.ctx.statement
+        for node in ast.walk(loop):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(node, field, None)
+                if not isinstance(block, list):
+                    continue
+                for index, item in enumerate(block):
+                    if item is statement:
+                        return any(isinstance(s, _EXITS) for s in block[index + 1 :])
+        return False
+
+    def _writes_in(self, loop: ast.AST) -> bool:
+        """The loop also inserts or upserts through a known client or collection."""
+        for node in ast.walk(loop):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+                and self.ctx.value_of(node.func.value).kind in ("client", "collection")
+            ):
+                return True
+        return False
+
+    def _one_row(self, data: ast.expr, orm: bool) -> bool:
+        """A single row: a dict, or (MilvusClient) a one-element list of something not a list."""
+        if self._is_dict(data):
+            return True
+        if not isinstance(data, ast.List) or len(data.elts) != 1:
+            return False
+        element = data.elts[0]
+        if orm:
+            # [x] is also the ORM's column layout with one column: only a dict is one row.
+            return self._is_dict(element)
+        if isinstance(element, (ast.Starred, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)):
+            return False
+        bound = self.ctx.model.binding(element, self.ctx.scope)
+        return bound is None or not isinstance(bound[0], (ast.List, ast.ListComp, ast.Tuple))
+
+    def _is_dict(self, expr: ast.expr) -> bool:
+        """A dict literal or dict(...) call, inline or bound to a name."""
+        bound = self.ctx.model.binding(expr, self.ctx.scope)
+        if bound is not None:
+            expr = bound[0]
+        if isinstance(expr, ast.Dict):
+            return True
+        return (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id == "dict"
+            and self._is_builtin("dict")
+        )
+
+    def _is_builtin(self, name: str) -> bool:
+        scope = self.ctx.scope
+        while scope is not None:
+            if name in scope.defs:
+                return False
+            scope = scope.parent
+        return True
