@@ -1,0 +1,305 @@
+"""MV102 wrong-api-kwargs."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.model import has_star_kwargs, positional_or_keyword
+from checks.rules.base import Invalid, Rule
+
+# What each API does with a keyword of the other one: the right name, and what happens now.
+# A crash happens whether or not the right keyword is given too; anything else is ignored then.
+_CRASH_EXPR = "crashes with \"got multiple values for keyword argument 'expr'\""
+_CRASH_PARAM = "crashes with \"got multiple values for keyword argument 'param'\""
+_TOP_K = ("top_k", "topk", "k")
+_LIMIT = ("limit", "ignores `{kw}` and returns 10 hits")
+_IGNORED_LIMIT = ("limit", "ignores `{kw}`")
+CLIENT_KWARGS: dict[str, dict[str, tuple[str, str]]] = {
+    "search": {
+        **dict.fromkeys(_TOP_K, _LIMIT),
+        "expr": ("filter", _CRASH_EXPR),
+        "param": ("search_params", _CRASH_PARAM),
+        "params": ("search_params", "ignores `params`"),
+    },
+    "hybrid_search": dict.fromkeys(_TOP_K, _LIMIT),
+    "query": {"expr": ("filter", _CRASH_EXPR), **dict.fromkeys(_TOP_K, _IGNORED_LIMIT)},
+    "delete": {"expr": ("filter", "reads only `filter` or `ids` and fails without them")},
+    "search_iterator": {
+        "expr": ("filter", "does not read `expr`"),
+        "param": ("search_params", "does not read `param`"),
+        "params": ("search_params", "does not read `params`"),
+    },
+    "query_iterator": {"expr": ("filter", "does not read `expr`")},
+}
+CRASHES = frozenset({_CRASH_EXPR, _CRASH_PARAM})
+_NO_LIMIT = ("limit", "fails without its required `limit` argument")
+_NO_EXPR = ("expr", "fails without its required `expr` argument")
+_NO_PARAM = ("param", "fails without its required `param` argument")
+ORM_KWARGS: dict[str, dict[str, tuple[str, str]]] = {
+    "search": {
+        "filter": ("expr", "ignores `filter` and returns unfiltered hits"),
+        "search_params": _NO_PARAM,
+        "params": _NO_PARAM,
+        **dict.fromkeys(_TOP_K, _NO_LIMIT),
+    },
+    "hybrid_search": dict.fromkeys(_TOP_K, _NO_LIMIT),
+    "query": {"filter": _NO_EXPR, **dict.fromkeys(_TOP_K, _IGNORED_LIMIT)},
+    "delete": {"filter": _NO_EXPR},
+    "search_iterator": {
+        "filter": ("expr", "does not read `filter`"),
+        "search_params": ("param", "does not read `search_params`"),
+    },
+    "query_iterator": {"filter": ("expr", "does not read `filter`")},
+}
+# Where the right name sits positionally, to tell whether it is already passed.
+CLIENT_POSITIONS = {
+    "search": {"filter": 2, "limit": 3, "search_params": 5},
+    "hybrid_search": {"limit": 3},
+    "query": {"filter": 1},
+    "delete": {"filter": 3},
+    "search_iterator": {"filter": 3, "limit": 4, "search_params": 6},
+    "query_iterator": {"limit": 2, "filter": 3},
+}
+ORM_POSITIONS = {
+    "search": {"param": 2, "limit": 3, "expr": 4},
+    "hybrid_search": {"limit": 2},
+    "query": {"expr": 0},
+    "delete": {"expr": 0},
+    "search_iterator": {"param": 2, "limit": 4, "expr": 5},
+    "query_iterator": {"limit": 1, "expr": 2},
+}
+
+
+class WrongApiKwargs(Rule):
+    """A search/query keyword of the other pymilvus API: it crashes or is silently ignored."""
+
+    code = "MV102"
+    name = "wrong-api-kwargs"
+    severity = "error"
+    fix = "safe"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.search("docs", data=[[0.1] * 8], filter="id > 0", limit=5, search_params={})
+        client.query("docs", filter="id > 0", limit=5)
+        client.delete("docs", filter="id > 0")
+        """,
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        col.search([[0.1] * 8], "vec", {"metric_type": "L2"}, limit=5, expr="id > 0")
+        col.query(expr="id > 0", limit=5)
+        col.delete("id > 0")
+        """,
+        # Look-alikes: not Milvus.
+        """
+        import re, json
+        from pymilvus import MilvusClient
+        re.search("a", "b", flags=0)
+        json.load(fp, parse_float=float)
+        es.search(index="docs", filter={"term": {}}, top_k=5)
+        vectorstore.similarity_search("q", k=4, expr="a > 1")
+        """,
+        # Another library's Collection, and a class of our own.
+        """
+        from chromadb import Collection
+        from pymilvus import MilvusClient
+        col = Collection("docs")
+        col.query(filter="a", top_k=3)
+        class Index:
+            def search(self, **kw): ...
+        Index().search(filter="x", top_k=1)
+        """,
+        # Keywords hidden in **kwargs, and a receiver we cannot resolve.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.search("docs", data=[[0.1] * 8], **options)
+        def run(c):
+            return c.search("docs", data=[[0.1] * 8], top_k=5)
+        """,
+        # ORM iterators and the client's own iterator keywords are right.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        it = client.search_iterator("docs", [[0.1] * 8], batch_size=100, filter="a > 1", limit=500)
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", data=[[0.1] * 8], top_k=3)
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", data=[[0.1] * 8], limit=3)
+            """,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            rows = client.query("docs", expr="id > 0", limit=5)
+            client.search("docs", [[0.1] * 8], param={"metric_type": "L2"}, expr="id > 0")
+            """,
+            line=3,
+            count=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            rows = client.query("docs", filter="id > 0", limit=5)
+            client.search("docs", [[0.1] * 8], search_params={"metric_type": "L2"}, filter="id > 0")
+            """,
+        ),
+        # Async client.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def find(q):
+                client = AsyncMilvusClient("http://localhost:19530")
+                return await client.search("docs", data=[q], expr='lang == "en"')
+            """,
+            line=4,
+            fixed="""
+            from pymilvus import AsyncMilvusClient
+            async def find(q):
+                client = AsyncMilvusClient("http://localhost:19530")
+                return await client.search("docs", data=[q], filter='lang == "en"')
+            """,
+        ),
+        # ORM: `filter` is silently dropped.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("docs")
+            col.search([[0.1] * 8], "vec", {"metric_type": "L2"}, limit=5, filter="id > 0")
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import Collection
+            col = Collection("docs")
+            col.search([[0.1] * 8], "vec", {"metric_type": "L2"}, limit=5, expr="id > 0")
+            """,
+        ),
+        Invalid(
+            """
+            import pymilvus as pm
+            col = pm.Collection("docs")
+            col.search(data=[[0.1] * 8], anns_field="vec", search_params={}, top_k=5)
+            """,
+            line=3,
+            count=2,
+            fixed="""
+            import pymilvus as pm
+            col = pm.Collection("docs")
+            col.search(data=[[0.1] * 8], anns_field="vec", param={}, limit=5)
+            """,
+        ),
+        # ORM Partition.
+        Invalid(
+            """
+            from pymilvus import Collection, Partition
+            part = Partition(Collection("docs"), "2024")
+            part.query(filter="id > 0")
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import Collection, Partition
+            part = Partition(Collection("docs"), "2024")
+            part.query(expr="id > 0")
+            """,
+        ),
+        # The right keyword is already there: nothing to rename, only to remove.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.search("docs", [[0.1] * 8], "id > 0", 5, top_k=5)
+            """,
+            line=3,
+        ),
+        # self.client in a class.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            class Store:
+                def __init__(self):
+                    self.client = MilvusClient("demo.db")
+                def drop_old(self):
+                    self.client.delete("docs", expr="year < 2020")
+            """,
+            line=6,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return
+        owner = self.ctx.value_of(func.value)
+        if owner.kind == "client":
+            api = "AsyncMilvusClient" if owner.is_async else "MilvusClient"
+            table, positions = CLIENT_KWARGS, CLIENT_POSITIONS
+            if owner.is_async and func.attr.endswith("_iterator"):
+                return  # AsyncMilvusClient has no iterators
+        elif owner.kind == "collection" or _is_partition(self.ctx, func.value):
+            api = "Collection" if owner.kind == "collection" else "Partition"
+            if api == "Partition" and func.attr.endswith("_iterator"):
+                return  # Partition has no iterators
+            table, positions = ORM_KWARGS, ORM_POSITIONS
+        else:
+            return
+        wrong = table.get(func.attr)
+        if not wrong:
+            return
+        method = f"{api}.{func.attr}"
+        # A renamed keyword could collide with one hidden in *args / **kwargs.
+        hidden = has_star_kwargs(node) or any(isinstance(a, ast.Starred) for a in node.args)
+        taken: set[str] = set()
+        for kw in node.keywords:
+            if kw.arg not in wrong:
+                continue
+            right, outcome = wrong[kw.arg]
+            index = positions[func.attr].get(right)
+            if right in taken or positional_or_keyword(node, index, right) is not None:
+                outcome = outcome if outcome in CRASHES else f"ignores `{kw.arg}`"
+                self.report(
+                    kw,
+                    f"Remove `{kw.arg}=`: `{right}=` is already given, and {method} {outcome}.",
+                    hint=f"keep `{right}=` and delete `{kw.arg}=`",
+                    fix="none",
+                )
+                continue
+            taken.add(right)
+            self.report(
+                kw,
+                f"Rename `{kw.arg}=` to `{right}=`: {method} {outcome.format(kw=kw.arg)}.",
+                hint=f"{method} takes `{right}=`",
+                fix="none" if hidden else None,
+                fix_data={"rename_to": right},
+            )
+
+
+def _is_partition(ctx, expr: ast.expr) -> bool:
+    """An ORM Partition: `Partition(...)`, `collection.partition(...)`, or a name bound to one."""
+    scope = ctx.scope
+    binding = ctx.model.binding(expr, scope)
+    if binding is not None:
+        expr, scope = binding
+    if not isinstance(expr, ast.Call):
+        return False
+    if ctx.model.qualname(expr.func, scope) == "pymilvus.Partition":
+        return True
+    func = expr.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "partition"
+        and ctx.model.value_of(func.value, scope).kind == "collection"
+    )
