@@ -24,11 +24,20 @@ Finish with the corrected code and a short list of what changed and why."""
 def milvus_check(
     code_or_path: Annotated[
         str,
-        Field(description="pymilvus code to review, or the path of a .py/.ipynb file using it."),
-    ],
+        Field(
+            description="pymilvus code to review, or the path of a .py/.ipynb file using it. "
+            "Empty: the project's files that use pymilvus."
+        ),
+    ] = "",
 ) -> str:
     """Review and fix pymilvus (Milvus) code with the milvus-cto checker and correction guide."""
     target = code_or_path.strip()
+    if not target:
+        return (
+            "Review this project's Python code that uses pymilvus (Milvus) with the milvus-cto "
+            "tools.\n\n1. Find the .py and .ipynb files that import pymilvus and call "
+            f"`check_file` on each.\n{STEPS}\nWrite the corrected code back to the files."
+        )
     if "\n" not in target and target.endswith(PATH_SUFFIXES):
         return (
             f"Review the pymilvus code in `{target}` with the milvus-cto tools.\n\n"
