@@ -221,6 +221,63 @@ def string_like(original: libcst.CSTNode, value: str) -> libcst.SimpleString | N
     return cst.SimpleString(f"{prefix}{quote}{value}{quote}")
 
 
+def walk(node: libcst.CSTNode):
+    """The node and every node under it."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)
+
+
+def names_in(node: libcst.CSTNode) -> set[str]:
+    """Every name a node mentions, except attribute names and keyword-argument names."""
+    found, stack = set(), [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Arg):
+            stack.append(node.value)
+        else:
+            stack.extend(node.children)
+    return found
+
+
+def bound_names(node: libcst.CSTNode) -> set[str]:
+    """Names a node may (re)bind: assignment, loop, with/as, import, def, class, walrus, del."""
+    targets = []
+    for child in walk(node):
+        if isinstance(
+            child,
+            (
+                cst.AssignTarget,
+                cst.AnnAssign,
+                cst.AugAssign,
+                cst.For,
+                cst.CompFor,
+                cst.NamedExpr,
+                cst.Del,
+            ),
+        ):
+            targets.append(child.target)
+        elif isinstance(child, (cst.AsName, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
+            targets.append(child.name)
+        elif isinstance(child, (cst.Global, cst.Nonlocal)):
+            targets.extend(item.name for item in child.names)
+    return {name for target in targets for name in names_in(target)}
+
+
+def leaves_block(node: libcst.CSTNode) -> bool:
+    """Whether running the node may jump out of its block: return, raise, break, continue, yield."""
+    return any(
+        isinstance(child, (cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Yield))
+        for child in walk(node)
+    )
+
+
 # The rewrite -------------------------------------------------------------------------------
 _TRANSFORMERS: dict[type, type] = {}
 

@@ -83,9 +83,18 @@ def _introduce(old: str, new: str) -> str:
     return CORRECT.replace(old, new)
 
 
+def _index_before_insert() -> str:
+    start = CORRECT.index("# Create index after")
+    end = CORRECT.index("# MUST load")
+    index = CORRECT[start:end]
+    program = CORRECT.replace(index, "")
+    return program.replace("rnd = random.Random(7)", index + "rnd = random.Random(7)")
+
+
 # (rule, edition, unsafe, the mistaken program)
 MISTAKES = {
     "MV001": ("MV001", "2026.11", False, _introduce("collection.load()\n", "")),
+    "MV002": ("MV002", "2026.01", False, _index_before_insert()),
     "MV004": (
         "MV004",
         "2026.11",

@@ -2,8 +2,86 @@
 
 from __future__ import annotations
 
+from checks.fixes import Fixer, bound_names, cst, leaves_block, names_in, span_of
 from checks.flow import Flow, dominates
 from checks.rules.base import Invalid, Rule
+
+
+class MoveIndexAfterInsert(Fixer):
+    """Move the create_index statement, with its comments, after the last insert of its block.
+
+    Only a statement that is the call alone moves, within one block, and only when nothing it
+    crosses can leave the block (return, raise, break, continue, yield) or touches what the call
+    uses, except its receiver, which must not be rebound.
+    """
+
+    def leave_Module(self, original_node, updated_node):
+        moves: dict[int, int] = {}  # statement index -> index of the statement it goes after
+        for index, statement in enumerate(original_node.body):
+            for diagnostic in self.diagnostics_within(statement):
+                target = self._target(original_node.body, index, diagnostic)
+                if target is None or index in moves:
+                    self.declined(diagnostic)
+                    continue
+                moves[index] = target
+                line = diagnostic.fix_data["after_statement_line"]
+                self.fixed(diagnostic, f"move create_index after the insert on line {line}")
+        if not moves:
+            return updated_node
+        body, after = [], {}
+        for index, target in sorted(moves.items()):
+            after.setdefault(target, []).append(updated_node.body[index])
+        for index, statement in enumerate(updated_node.body):
+            if index not in moves:
+                body.append(statement)
+                body.extend(after.get(index, ()))
+        return updated_node.with_changes(body=body)
+
+    leave_IndentedBlock = leave_Module
+
+    def _target(self, statements, index, diagnostic) -> int | None:
+        call = _lone_call(statements[index])
+        if call is None or self.span(call) != span_of(diagnostic):
+            return None
+        after_line = diagnostic.fix_data.get("after_statement_line")
+        for target in range(index + 1, len(statements)):
+            span = self.span(statements[target])
+            if span is None or span[0] != after_line:
+                continue
+            crossed = statements[index + 1 : target + 1]
+            if isinstance(statements[target], cst.SimpleStatementLine) and _may_cross(
+                call, crossed
+            ):
+                return target
+            return None
+        return None
+
+
+def _lone_call(statement):
+    """The call of a statement that is nothing but `receiver.create_index(...)` (maybe awaited)."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    expr = statement.body[0]
+    value = expr.value if isinstance(expr, cst.Expr) else None
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute):
+        return value
+    return None
+
+
+def _may_cross(call, statements) -> bool:
+    receiver = call.func.value
+    while isinstance(receiver, cst.Attribute):
+        receiver = receiver.value
+    root = receiver.value if isinstance(receiver, cst.Name) else None
+    used = {name for arg in call.args for name in names_in(arg)}
+    for statement in statements:
+        if leaves_block(statement) or used & names_in(statement):
+            return False
+        if root is None or root in bound_names(statement):
+            return False
+    return True
 
 
 class IndexBeforeInsert(Rule):
@@ -13,6 +91,7 @@ class IndexBeforeInsert(Rule):
     name = "index-before-insert"
     severity = "warning"
     fix = "safe"
+    fixer = MoveIndexAfterInsert
     # Retired in 2026.11: Milvus 2.x builds indexes per sealed segment, any order works.
     editions = frozenset({"2026.01"})
 
