@@ -416,7 +416,7 @@ class _DefinitionCollector:
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             self._assign(node.target, None, scope)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            # MilvusClient.__enter__ returns the client itself.
+            # AsyncMilvusClient.__aenter__ returns the client itself (what `as` binds).
             for item in node.items:
                 if item.optional_vars is not None:
                     self._assign(item.optional_vars, item.context_expr, scope)

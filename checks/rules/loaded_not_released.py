@@ -30,10 +30,13 @@ class LoadedNotReleased(Rule):
         collection.load()
         collection.release()
         """,
+        # AsyncMilvusClient closes itself at the end of `async with` (MilvusClient has no
+        # context manager in pymilvus 3.0).
         """
-        from pymilvus import MilvusClient
-        with MilvusClient("demo.db") as client:
-            client.load_collection("docs")
+        from pymilvus import AsyncMilvusClient
+        async def main():
+            async with AsyncMilvusClient("http://localhost:19530") as client:
+                await client.load_collection("docs")
         """,
         # A service keeps hot collections loaded: only script flows are checked.
         """
@@ -75,6 +78,15 @@ class LoadedNotReleased(Rule):
             """,
             line=4,
         ),
+        # MilvusClient is no context manager: this `with` closes nothing (it fails at run time).
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            with MilvusClient("demo.db") as client:
+                client.load_collection("docs")
+            """,
+            line=3,
+        ),
         Invalid(
             """
             from pymilvus import MilvusClient
@@ -95,12 +107,11 @@ class LoadedNotReleased(Rule):
         if self.ctx.qualname(node.func) == "pymilvus.connections.disconnect":
             self.closed = True
 
-    def visit_With(self, node: ast.With) -> None:
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         for item in node.items:
-            if self.ctx.value_of(item.context_expr).kind == "client":
+            value = self.ctx.value_of(item.context_expr)
+            if value.kind == "client" and value.is_async:
                 self.closed = True
-
-    visit_AsyncWith = visit_With
 
     def visit_flow(self, flow: Flow) -> None:
         for event in flow.events:
