@@ -7,6 +7,7 @@ Tools, resources and the prompt are plain functions in `server.tools`, `server.r
 
 from __future__ import annotations
 
+import inspect
 from importlib.metadata import PackageNotFoundError, version
 
 from mcp.server.mcpserver import MCPServer
@@ -39,10 +40,14 @@ mcp = MCPServer(
 _READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
-mcp.add_tool(tools.check_snippet, title="Check pymilvus code", annotations=_READ_ONLY)
-mcp.add_tool(tools.check_file, title="Check a pymilvus file", annotations=_READ_ONLY)
-mcp.add_tool(tools.rewrite_snippet, title="Fix pymilvus code", annotations=_READ_ONLY)
-mcp.add_tool(tools.explain_rule, title="Explain a Milvus guide rule", annotations=_READ_ONLY)
+for tool, title in [
+    (tools.check_snippet, "Check pymilvus code"),
+    (tools.check_file, "Check a pymilvus file"),
+    (tools.rewrite_snippet, "Fix pymilvus code"),
+    (tools.explain_rule, "Explain a Milvus guide rule"),
+]:
+    # getdoc: the description without the docstring's indentation (Python < 3.13 keeps it).
+    mcp.add_tool(tool, title=title, description=inspect.getdoc(tool), annotations=_READ_ONLY)
 
 for resource in resources.listed_resources():
     mcp.add_resource(resource)
