@@ -130,6 +130,9 @@ class CollectionShapes:
         certain = id(node) not in self.with_functions
         if model.qualname(node.func, scope) == COLLECTION_SCHEMA:
             initial = positional_or_keyword(node, 0, "fields")
+            bound = model.binding(initial, scope) if initial is not None else None
+            if bound is not None:
+                initial, scope = bound
             if not isinstance(initial, ast.List):
                 return None
             for element in initial.elts:

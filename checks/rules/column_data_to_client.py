@@ -1,0 +1,251 @@
+"""MV114 column-data-to-client."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.flow import Flow
+from checks.model import Scope, positional_or_keyword
+from checks.rules.auto_id_with_ids import CollectionShapes
+from checks.rules.base import Invalid, Rule
+
+MAX_INLINE_ROWS = 20  # literal columns up to this many rows become dict literals
+
+
+class ColumnDataToClient(Rule):
+    """ORM-style column lists passed to MilvusClient insert/upsert, which takes row dicts."""
+
+    code = "MV114"
+    name = "column-data-to-client"
+    severity = "error"
+    fix = "unsafe"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        client.insert("docs", [{"id": 1, "vector": [0.1, 0.2]}, {"id": 2, "vector": [0.3, 0.4]}])
+        client.insert("docs", {"id": 3, "vector": [0.5, 0.6]})
+        client.upsert("docs", [dict(zip(("id", "vector"), r)) for r in zip(ids, vectors)])
+        """,
+        # Data of unknown shape.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        client.insert("docs", rows)
+        client.insert("docs", [row])
+        client.insert("docs", [make_row(1), make_row(2)])
+        client.insert("docs", [ids, vectors_from_model])
+        """,
+        # A single column is not a column layout we can be sure of.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        client.insert("docs", [[{"id": 1}]])
+        """,
+        # The ORM takes column lists.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        ids = [1, 2]
+        vectors = [[0.1, 0.2], [0.3, 0.4]]
+        col.insert([ids, vectors])
+        """,
+        # Look-alikes: not Milvus.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        sheet.insert("A1", [[1, 2], [3, 4]])
+        np.insert(arr, [[1, 2], [3, 4]])
+        """,
+        """
+        from qdrant_client import QdrantClient
+        client = QdrantClient()
+        client.upsert("docs", [[1, 2], [3, 4]])
+        """,
+    ]
+    INVALID = [
+        # Field names known from quick setup: id + vector.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", dimension=2)
+            client.insert("docs", [[1, 2], [[0.1, 0.2], [0.3, 0.4]]])
+            """,
+            line=4,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", dimension=2)
+            client.insert("docs", [{"id": 1, "vector": [0.1, 0.2]}, {"id": 2, "vector": [0.3, 0.4]}])
+            """,
+        ),
+        # Columns held in names; the auto_id primary key has no column.
+        Invalid(
+            """
+            from pymilvus import MilvusClient, DataType
+            client = MilvusClient("./milvus.db")
+            schema = MilvusClient.create_schema(auto_id=True)
+            schema.add_field("id", DataType.INT64, is_primary=True)
+            schema.add_field("embedding", DataType.FLOAT_VECTOR, dim=8)
+            schema.add_field("text", DataType.VARCHAR, max_length=512)
+            client.create_collection("docs", schema=schema)
+            texts = ["a", "b"]
+            vectors = [embed(t) for t in texts]
+            client.insert(collection_name="docs", data=[vectors, texts])
+            """,
+            line=10,
+            fixed="""
+            from pymilvus import MilvusClient, DataType
+            client = MilvusClient("./milvus.db")
+            schema = MilvusClient.create_schema(auto_id=True)
+            schema.add_field("id", DataType.INT64, is_primary=True)
+            schema.add_field("embedding", DataType.FLOAT_VECTOR, dim=8)
+            schema.add_field("text", DataType.VARCHAR, max_length=512)
+            client.create_collection("docs", schema=schema)
+            texts = ["a", "b"]
+            vectors = [embed(t) for t in texts]
+            client.insert(collection_name="docs", data=[dict(zip(("embedding", "text"), row)) for row in zip(vectors, texts)])
+            """,
+        ),
+        # No schema in the module: reported without a fix.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            ids = [1, 2, 3]
+            vectors = [[0.1] * 8 for _ in ids]
+            client.insert("docs", [ids, vectors])
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def load():
+                client = AsyncMilvusClient("http://localhost:19530")
+                await client.upsert("docs", [[1, 2], [[0.1, 0.2], [0.3, 0.4]], ["a", "b"]])
+            """,
+            line=4,
+        ),
+        # ORM Collection migrated to the client, FieldSchema list kept.
+        Invalid(
+            """
+            from pymilvus import CollectionSchema, DataType, FieldSchema, MilvusClient
+            fields = [
+                FieldSchema("pk", DataType.INT64, is_primary=True),
+                FieldSchema("vec", DataType.FLOAT_VECTOR, dim=2),
+            ]
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", schema=CollectionSchema(fields))
+            client.insert("docs", [[1], [[0.5, 0.5]]])
+            """,
+            line=8,
+            fixed="""
+            from pymilvus import CollectionSchema, DataType, FieldSchema, MilvusClient
+            fields = [
+                FieldSchema("pk", DataType.INT64, is_primary=True),
+                FieldSchema("vec", DataType.FLOAT_VECTOR, dim=2),
+            ]
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", schema=CollectionSchema(fields))
+            client.insert("docs", [{"pk": 1, "vec": [0.5, 0.5]}])
+            """,
+        ),
+    ]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.shapes = CollectionShapes(ctx)
+        self.found: list[tuple[ast.Call, ast.List, Scope]] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.shapes.see_call(node)
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in ("insert", "upsert"):
+            return
+        if self.ctx.value_of(func.value).kind != "client":
+            return
+        data = positional_or_keyword(node, 1, "data")
+        if not isinstance(data, ast.List) or len(data.elts) < 2:
+            return
+        if all(self._is_list(element) for element in data.elts):
+            self.found.append((node, data, self.ctx.scope))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.shapes.see_store(node)
+
+    def visit_flow(self, flow: Flow) -> None:
+        if not isinstance(flow.node, ast.Module):
+            return
+        for call, data, scope in self.found:
+            method = call.func.attr
+            replacement, names = self._rows(call, data, scope)
+            self.report(
+                data,
+                f"Pass one dict per row to `{method}`: MilvusClient takes row dicts, not "
+                "ORM-style column lists.",
+                hint="e.g. [dict(zip(field_names, row)) for row in zip(*columns)]",
+                fix=None if replacement else "none",
+                fix_data={"fields": names, "replacement": replacement} if replacement else None,
+            )
+
+    def _is_list(self, element: ast.expr) -> bool:
+        """A list literal or list comprehension, inline or bound to a name."""
+        bound = self.ctx.model.binding(element, self.ctx.scope)
+        if bound is not None:
+            element = bound[0]
+        return isinstance(element, (ast.List, ast.ListComp))
+
+    def _rows(self, call: ast.Call, data: ast.List, scope: Scope) -> tuple[str | None, list]:
+        """The rows as source text, when the schema names the columns; else (None, [])."""
+        name = self.ctx.model.string(positional_or_keyword(call, 0, "collection_name"), scope)
+        shape = self.shapes.client_shape(call.func.value, name) if name is not None else None
+        if shape is None or shape.fields is None:
+            return None, []
+        names = [f for f in shape.fields if not (shape.auto_id and f == shape.pk)]
+        columns = data.elts
+        if len(names) != len(columns):
+            return None, []
+        if all(isinstance(c, ast.List) for c in columns):
+            lengths = {len(c.elts) for c in columns}
+            if len(lengths) != 1 or not all(_homogeneous(c) for c in columns):
+                return None, []  # rows rather than columns, or ragged: do not guess
+            (count,) = lengths
+            if count <= MAX_INLINE_ROWS:
+                rows = [
+                    "{"
+                    + ", ".join(
+                        f"{_quote(n)}: {self.ctx.text(c.elts[i])}"
+                        for n, c in zip(names, columns, strict=True)
+                    )
+                    + "}"
+                    for i in range(count)
+                ]
+                return "[" + ", ".join(rows) + "]", names
+        keys = "(" + ", ".join(_quote(n) for n in names) + ("," if len(names) == 1 else "") + ")"
+        zipped = ", ".join(self.ctx.text(c) for c in columns)
+        return f"[dict(zip({keys}, row)) for row in zip({zipped})]", names
+
+
+def _homogeneous(column: ast.List) -> bool:
+    """Every value of the column is the same kind of thing: numbers, strings, or lists."""
+    kinds = set()
+    for value in column.elts:
+        if isinstance(value, ast.UnaryOp):
+            value = value.operand
+        if isinstance(value, ast.Constant):
+            kinds.add(
+                type(value.value).__name__ if not isinstance(value.value, int | float) else "n"
+            )
+        elif isinstance(value, (ast.List, ast.ListComp, ast.BinOp)):
+            kinds.add("list")
+        else:
+            kinds.add("other")
+    return len(kinds) <= 1
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
