@@ -221,6 +221,80 @@ def string_like(original: libcst.CSTNode, value: str) -> libcst.SimpleString | N
     return cst.SimpleString(f"{prefix}{quote}{value}{quote}")
 
 
+def append_element(elements: Sequence[Any], element: Any) -> list[Any]:
+    """Append a dict element or call argument, laid out like its neighbours.
+
+    The new element takes the last one's comma (a trailing comma and the closing line stay
+    where they were); the old last element gets the separator used between elements.
+    """
+    elements = list(elements)
+    if not elements:
+        return [element]
+    last = elements[-1]
+    separator = (
+        elements[-2].comma
+        if len(elements) > 1 and isinstance(elements[-2].comma, cst.Comma)
+        else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    )
+    elements[-1] = last.with_changes(comma=separator)
+    elements.append(element.with_changes(comma=last.comma))
+    return elements
+
+
+def literal_int(node: libcst.CSTNode | None) -> int | None:
+    """The value of a plain integer literal, else None."""
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    return None
+
+
+def string_value(node: libcst.CSTNode | None) -> str | None:
+    """The value of a plain string literal (no f-string, no bytes), else None."""
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def argument(call: libcst.Call, index: int | None, name: str) -> libcst.Arg | None:
+    """The argument passed at position `index` or as keyword `name`, if it can be seen."""
+    positional = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == name:
+                return arg
+        elif arg.star == "*":
+            index = None  # positions after *args are unknown
+        elif not arg.star:
+            if positional == index:
+                return arg
+            positional += 1
+    return None
+
+
+def has_star_kwargs(call: libcst.Call) -> bool:
+    return any(arg.star == "**" for arg in call.args)
+
+
+def keyword_argument(name: str, value: libcst.BaseExpression) -> libcst.Arg:
+    """`name=value`, spaced as keyword arguments are."""
+    return cst.Arg(
+        keyword=cst.Name(name),
+        value=value,
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+
+
+def dict_entry(mapping: libcst.Dict, key: str) -> libcst.DictElement | None:
+    """The element of a dict literal whose key is the string `key`."""
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element
+    return None
+
+
 def walk(node: libcst.CSTNode):
     """The node and every node under it."""
     stack = [node]

@@ -91,10 +91,17 @@ def _index_before_insert() -> str:
     return program.replace("rnd = random.Random(7)", index + "rnd = random.Random(7)")
 
 
+def _flat_index() -> str:
+    program = _introduce('"index_type": "HNSW"', '"index_type": "FLAT"')
+    program = program.replace('"params": {"M": 16, "efConstruction": 256}', '"params": {}')
+    return program.replace('"params": {"ef": 128}', '"params": {}')
+
+
 # (rule, edition, unsafe, the mistaken program)
 MISTAKES = {
     "MV001": ("MV001", "2026.11", False, _introduce("collection.load()\n", "")),
     "MV002": ("MV002", "2026.01", False, _index_before_insert()),
+    "MV003": ("MV003", "2026.11", True, _flat_index()),
     "MV004": (
         "MV004",
         "2026.11",
