@@ -186,6 +186,46 @@ class Fixer:
         return updated.with_changes(body=body)
 
 
+class ReplaceExpression(Fixer):
+    """Replace the expression a diagnostic spans with `fix_data["replacement"]` (source text).
+
+    The expression's own parentheses stay. A subclass may set `description` (a format string
+    over `old` and `new`).
+    """
+
+    description = "replace `{old}` with `{new}`"
+
+    def on_leave(self, original_node, updated_node):
+        updated_node = super().on_leave(original_node, updated_node)
+        if not isinstance(original_node, cst.BaseExpression):
+            return updated_node
+        diagnostic = self.diagnostic_for(original_node)
+        if diagnostic is None:
+            return updated_node
+        replacement = self.replacement(diagnostic, updated_node)
+        if replacement is None:
+            self.declined(diagnostic)
+            return updated_node
+        if original_node.lpar and not replacement.lpar:
+            replacement = replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+        old, new = (short(source_of(n)) for n in (original_node, replacement))
+        self.fixed(diagnostic, self.description.format(old=old, new=new))
+        return replacement
+
+    def replacement(self, diagnostic: Diagnostic, node: libcst.BaseExpression):
+        text = diagnostic.fix_data.get("replacement")
+        return cst.parse_expression(text) if isinstance(text, str) else None
+
+
+def source_of(node: libcst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def short(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _contains(outer: Span, inner: Span) -> bool:
     return (outer[0], outer[1]) <= (inner[0], inner[1]) and (inner[2], inner[3]) <= (
         outer[2],

@@ -5,12 +5,42 @@ from __future__ import annotations
 import ast
 import re
 
+from checks.fixes import ReplaceExpression, cst, keyword_argument
 from checks.model import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword, positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
 DEFAULT_PORT = "19530"
 # "host:port" (optionally "/db"): what a uri without its scheme looks like.
 _HOST_PORT = re.compile(r"[A-Za-z0-9_.-]+:\d+(/[A-Za-z0-9_-]*)?")
+
+
+class ConnectWithUri(ReplaceExpression):
+    """Give the client the uri it reads: `uri=` for host/port, an http:// scheme for a bare one."""
+
+    description = "`{old}` → `{new}`"
+
+    def leave_Call(self, original_node, updated_node):
+        diagnostic = self.diagnostic_for(original_node)
+        if diagnostic is None or diagnostic.fix_data.get("kind") != "host_port":
+            return updated_node
+        remove = set(diagnostic.fix_data["remove"])
+        uri = keyword_argument("uri", cst.parse_expression(diagnostic.fix_data["uri"]))
+        args, replaced = [], False
+        for arg in updated_node.args:
+            if arg.keyword is None or arg.keyword.value not in remove:
+                args.append(arg)
+            elif not replaced:
+                args.append(uri.with_changes(comma=arg.comma))
+                replaced = True
+        if updated_node.args[-1].keyword and updated_node.args[-1].keyword.value in remove:
+            args[-1] = args[-1].with_changes(comma=updated_node.args[-1].comma)
+        self.fixed(diagnostic, f"{' and '.join(f'`{r}=`' for r in sorted(remove))} → `uri=`")
+        return updated_node.with_changes(args=args)
+
+    def replacement(self, diagnostic, node):
+        if diagnostic.fix_data.get("kind") != "scheme":
+            return None
+        return super().replacement(diagnostic, node)
 
 
 class ClientHostPort(Rule):
@@ -20,6 +50,7 @@ class ClientHostPort(Rule):
     name = "client-host-port"
     severity = "error"
     fix = "safe"
+    fixer = ConnectWithUri
     editions = frozenset({"2026.11"})
 
     VALID = [

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import ReplaceExpression
 from checks.flow import Flow
 from checks.model import Scope, positional_or_keyword
 from checks.rules.auto_id_with_ids import CollectionShapes
 from checks.rules.base import Invalid, Rule
 
 MAX_INLINE_ROWS = 20  # literal columns up to this many rows become dict literals
+
+
+class ConvertColumnsToRows(ReplaceExpression):
+    """Replace the column lists with one dict per row, keyed by the schema's field names."""
+
+    description = "columns → rows: `{new}`"
 
 
 class ColumnDataToClient(Rule):
@@ -19,6 +26,7 @@ class ColumnDataToClient(Rule):
     name = "column-data-to-client"
     severity = "error"
     fix = "unsafe"
+    fixer = ConvertColumnsToRows
     editions = frozenset({"2026.11"})
 
     VALID = [

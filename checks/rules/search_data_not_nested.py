@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import ReplaceExpression, cst
 from checks.model import positional_or_keyword
 from checks.rules.base import Invalid, Rule
+
+
+class WrapVectorInList(ReplaceExpression):
+    """Wrap the flat query vector in a list: a batch of one query."""
+
+    description = "wrap `{old}` in a list"
+
+    def replacement(self, diagnostic, node):
+        return cst.List(elements=[cst.Element(value=node)])
 
 
 class SearchDataNotNested(Rule):
@@ -15,6 +25,7 @@ class SearchDataNotNested(Rule):
     name = "search-data-not-nested"
     severity = "error"
     fix = "safe"
+    fixer = WrapVectorInList
     editions = frozenset({"2026.11"})
 
     VALID = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import Fixer, cst
 from checks.model import has_star_kwargs, positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
@@ -70,6 +71,21 @@ ORM_POSITIONS = {
 }
 
 
+class RenameKeyword(Fixer):
+    """Rename the keyword to the one the receiver's API reads; the value stays as written."""
+
+    def leave_Arg(self, original_node, updated_node):
+        if original_node.keyword is None or not self.pending:
+            return updated_node
+        start, end = self.span(original_node.keyword), self.span(original_node.value)
+        diagnostic = self.pending.get((*start[:2], *end[2:])) if start and end else None
+        if not diagnostic:
+            return updated_node
+        new = diagnostic[0].fix_data["rename_to"]
+        self.fixed(diagnostic[0], f"rename `{original_node.keyword.value}=` to `{new}=`")
+        return updated_node.with_changes(keyword=cst.Name(new))
+
+
 class WrongApiKwargs(Rule):
     """A search/query keyword of the other pymilvus API: it crashes or is silently ignored."""
 
@@ -77,6 +93,7 @@ class WrongApiKwargs(Rule):
     name = "wrong-api-kwargs"
     severity = "error"
     fix = "safe"
+    fixer = RenameKeyword
     editions = frozenset({"2026.11"})
 
     VALID = [
