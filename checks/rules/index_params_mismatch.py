@@ -65,7 +65,7 @@ def _string(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> str | N
     return model.string(expr, scope) if expr is not None else None
 
 
-def _visible_dict(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> ast.Dict | None:
+def visible_dict(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> ast.Dict | None:
     """A dict display the expression certainly is: literal, or a name bound once, never mutated."""
     if expr is None or model.mutated(expr):
         return None
@@ -101,7 +101,7 @@ def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, type_ind
 def read_index_dict(model: SemanticModel, call: ast.Call, field_arg, dict_arg, scope: Scope):
     """An ORM index: `create_index(field, {"index_type": ..., "metric_type": ..., "params": {}})`."""
     index = IndexDef(call, _string(model, field_arg, scope), None)
-    mapping = _visible_dict(model, dict_arg, scope)
+    mapping = visible_dict(model, dict_arg, scope)
     if mapping is None:
         index.complete = False
         return index
@@ -120,27 +120,26 @@ def read_index_dict(model: SemanticModel, call: ast.Call, field_arg, dict_arg, s
 
 
 def _read_params(model: SemanticModel, expr: ast.AST, scope: Scope, index: IndexDef) -> None:
-    mapping = _visible_dict(model, expr, scope)
+    mapping = visible_dict(model, expr, scope)
     if mapping is None:
         index.complete = False
         return
     index.params += [(k.value, k) for k in mapping.keys if isinstance(k.value, str)]
 
 
-def index_definitions(ctx, node: ast.Call) -> list[IndexDef]:
-    """The index definitions a call makes, read in the current scope (none for other calls)."""
-    model, scope = ctx.model, ctx.scope
+def index_definitions(model: SemanticModel, scope: Scope, node: ast.Call) -> list[IndexDef]:
+    """The index definitions a call makes (none for other calls)."""
     func = node.func
     if not isinstance(func, ast.Attribute):
-        if ctx.qualname(func) == "pymilvus.Index":  # Index(collection, field, params)
+        if model.qualname(func, scope) == "pymilvus.Index":  # Index(collection, field, params)
             field_arg = positional_or_keyword(node, 1, "field_name")
             dict_arg = positional_or_keyword(node, 2, "index_params")
             return [read_index_dict(model, node, field_arg, dict_arg, scope)]
         return []
-    owner = ctx.value_of(func.value)
+    owner = model.value_of(func.value, scope)
     if func.attr == "add_index" and owner.kind == "index_params":
         return [read_index_call(model, node, scope, 1)]
-    if func.attr == "prepare_index_params" and ctx.value_of(node).kind == "index_params":
+    if func.attr == "prepare_index_params" and model.value_of(node, scope).kind == "index_params":
         if positional_or_keyword(node, 0, "field_name") is None:
             return []
         return [read_index_call(model, node, scope, None)]
@@ -149,12 +148,12 @@ def index_definitions(ctx, node: ast.Call) -> list[IndexDef]:
         dict_arg = positional_or_keyword(node, 1, "index_params")
         return [read_index_dict(model, node, field_arg, dict_arg, scope)]
     if func.attr == "create_collection" and owner.kind == "client":
-        quick = quick_setup_index(ctx, node)
+        quick = quick_setup_index(model, scope, node)
         return [quick] if quick is not None else []
     return []
 
 
-def quick_setup_index(ctx, call: ast.Call) -> IndexDef | None:
+def quick_setup_index(model: SemanticModel, scope: Scope, call: ast.Call) -> IndexDef | None:
     """`create_collection(name, dimension=...)` without a schema: AUTOINDEX on "vector", COSINE."""
     if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
         return None
@@ -167,9 +166,9 @@ def quick_setup_index(ctx, call: ast.Call) -> IndexDef | None:
     metric_arg = positional_or_keyword(call, 5, "metric_type")
     return IndexDef(
         call,
-        "vector" if field_arg is None else ctx.model.string(field_arg, ctx.scope),
+        "vector" if field_arg is None else model.string(field_arg, scope),
         "AUTOINDEX",
-        metric="COSINE" if metric_arg is None else ctx.model.string(metric_arg, ctx.scope),
+        metric="COSINE" if metric_arg is None else model.string(metric_arg, scope),
         metric_node=metric_arg if metric_arg is not None else call,
     )
 
@@ -295,7 +294,7 @@ class IndexParamsMismatch(Rule):
         self.seen: set[int] = set()  # a dict shared by several calls is reported once
 
     def visit_Call(self, node: ast.Call) -> None:
-        for index in index_definitions(self.ctx, node):
+        for index in index_definitions(self.ctx.model, self.ctx.scope, node):
             self._check(index)
 
     def _check(self, index: IndexDef) -> None:

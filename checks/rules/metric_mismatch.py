@@ -1,0 +1,414 @@
+"""MV103 metric-mismatch, and the module's index catalog and search reader (MV104 too)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from checks.model import (
+    Scope,
+    SemanticModel,
+    dict_get,
+    has_star_kwargs,
+    positional_or_keyword,
+)
+from checks.rules.base import Invalid, Rule
+from checks.rules.index_params_mismatch import (
+    IndexDef,
+    index_definitions,
+    quick_setup_index,
+    read_index_call,
+    visible_dict,
+)
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass
+class IndexCatalog:
+    """The indexes this module builds, per literal collection name, and where it cannot tell."""
+
+    entries: dict[str, list[IndexDef]] = field(default_factory=dict)
+    opaque: set[str] = field(default_factory=set)  # collections indexed in ways we cannot see
+    all_opaque: bool = False  # an index built on a collection whose name we cannot see
+
+    def indexes(self, search: Search) -> list[IndexDef] | None:
+        """The definitions of the index a search uses, or None when the module does not say."""
+        collection = search.collection
+        if collection is None or self.all_opaque or collection in self.opaque:
+            return None
+        defs = self.entries.get(collection)
+        if not defs or any(not d.complete or d.field is None for d in defs):
+            return None
+        wanted = search.field
+        if search.anns_field is None:  # the only indexed vector field
+            fields = {d.field for d in defs if d.kind != "scalar"}
+            wanted = fields.pop() if len(fields) == 1 else None
+        if wanted is None:
+            return None
+        return [d for d in defs if d.field == wanted] or None
+
+    def mark(self, collection: str | None) -> None:
+        if collection is None:
+            self.all_opaque = True
+        else:
+            self.opaque.add(collection)
+
+
+_CATALOGS: WeakKeyDictionary[SemanticModel, IndexCatalog] = WeakKeyDictionary()
+
+
+def catalog(model: SemanticModel) -> IndexCatalog:
+    """The module's index catalog, built once per module."""
+    found = _CATALOGS.get(model)
+    if found is None:
+        found = _CATALOGS[model] = _build_catalog(model)
+    return found
+
+
+def _walk(model: SemanticModel) -> Iterator[tuple[ast.AST, Scope]]:
+    """Every node of the module with the scope its names resolve in."""
+    stack: list[tuple[ast.AST, Scope]] = [(model.tree, model.module_scope)]
+    while stack:
+        node, scope = stack.pop()
+        yield node, scope
+        if isinstance(node, _SCOPES):
+            inner = model.scope_of(node)
+            body = node.body if isinstance(node.body, list) else [node.body]
+            inside = {id(n) for n in body}
+            stack.extend(
+                (c, inner if id(c) in inside else scope) for c in ast.iter_child_nodes(node)
+            )
+        else:
+            stack.extend((c, scope) for c in ast.iter_child_nodes(node))
+
+
+def _params_binding(model: SemanticModel, expr: ast.AST, scope: Scope):
+    """The one `x = prepare_index_params(...)` a name holds: (identity, that call, its scope)."""
+    binding = model.binding(expr, scope)
+    if binding is None or model.value_of(binding[0], binding[1]).kind != "index_params":
+        return None
+    value, where = binding
+    return (id(where), expr.id), value, where
+
+
+def _build_catalog(model: SemanticModel) -> IndexCatalog:
+    found = IndexCatalog()
+    added: dict[tuple, list[IndexDef]] = {}  # index params -> its add_index definitions
+    links: list[tuple[str | None, tuple]] = []  # (collection, index params) created together
+    used: set[int] = set()  # index params names read by add_index / create_* calls
+    loads: list[tuple[ast.Name, Scope]] = []  # every read of an index params name
+
+    def add(collection: str | None, index: IndexDef) -> None:
+        if collection is None:
+            found.all_opaque = True
+        else:
+            found.entries.setdefault(collection, []).append(index)
+
+    for node, scope in _walk(model):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if model.value_of(node, scope).kind == "index_params":
+                loads.append((node, scope))
+            continue
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            if model.qualname(func, scope) == "pymilvus.Index":
+                owner = model.value_of(positional_or_keyword(node, 0, "collection") or func, scope)
+                for index in index_definitions(model, scope, node):
+                    add(owner.name if owner.kind == "collection" else None, index)
+            continue
+        owner, method = model.value_of(func.value, scope), func.attr
+        if owner.kind == "index_params" and method == "add_index":
+            binding = _params_binding(model, func.value, scope)
+            if binding is not None:
+                added.setdefault(binding[0], []).extend(index_definitions(model, scope, node))
+                used.add(id(func.value))
+        elif owner.kind == "client" and method in ("create_collection", "create_index"):
+            name = model.string(positional_or_keyword(node, 0, "collection_name"), scope)
+            if has_star_kwargs(node) or any(isinstance(a, ast.Starred) for a in node.args):
+                found.mark(name)
+                continue
+            quick = quick_setup_index(model, scope, node) if method == "create_collection" else None
+            if quick is not None:
+                add(name, quick)
+            index = 9 if method == "create_collection" else 1
+            params = positional_or_keyword(node, index, "index_params")
+            if params is None or (isinstance(params, ast.Constant) and params.value is None):
+                continue
+            binding = _params_binding(model, params, scope)
+            if binding is None:
+                found.mark(name)
+            else:
+                links.append((name, binding))
+                used.add(id(params))
+        elif owner.kind == "collection" and method == "create_index":
+            for index in index_definitions(model, scope, node):
+                add(owner.name, index)
+        elif owner.kind == "unknown" and method in ("create_index", "create_collection"):
+            # Someone else's helper (or another library) may index this collection.
+            name = model.string(positional_or_keyword(node, 0, "collection_name"), scope)
+            if name is not None:
+                found.mark(name)
+
+    # Index params read anywhere else (returned, passed to a helper) may hold more indexes.
+    escaped = set()
+    for name_node, scope in loads:
+        binding = _params_binding(model, name_node, scope) if id(name_node) not in used else None
+        if binding is not None:
+            escaped.add(binding[0])
+    for name, (key, value, where) in links:
+        if key in escaped:
+            found.mark(name)
+            continue
+        if positional_or_keyword(value, 0, "field_name") is not None:  # prepare_index_params(f)
+            add(name, read_index_call(model, value, where, None))
+        for index in added.get(key, []):
+            add(name, index)
+    return found
+
+
+@dataclass
+class Search:
+    """A search call on a known receiver, with what its literal arguments say."""
+
+    call: ast.Call
+    collection: str | None
+    anns_field: ast.AST | None  # the argument, None when not given
+    field: str | None  # its literal value
+    params: ast.Dict | None  # search_params / param, when visible
+    limit: int | None  # None: not a literal
+    offset: int | None  # 0 when not given; None: not a literal
+
+
+def read_search(ctx, call: ast.Call) -> Search | None:
+    """MilvusClient/AsyncMilvusClient `search(name, ...)` or ORM `Collection.search(...)`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr != "search":
+        return None
+    if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    model, scope = ctx.model, ctx.scope
+    owner = ctx.value_of(func.value)
+    if owner.kind == "client":
+        collection = model.string(positional_or_keyword(call, 0, "collection_name"), scope)
+        anns_field = positional_or_keyword(call, 8, "anns_field")
+        params_arg = positional_or_keyword(call, 5, "search_params")
+        limit_arg = positional_or_keyword(call, 3, "limit")
+    elif owner.kind == "collection":
+        collection = owner.name
+        anns_field = positional_or_keyword(call, 1, "anns_field")
+        params_arg = positional_or_keyword(call, 2, "param")
+        limit_arg = positional_or_keyword(call, 3, "limit")
+    else:
+        return None
+    params = visible_dict(model, params_arg, scope)
+    limit = 10 if limit_arg is None and owner.kind == "client" else _int(ctx, limit_arg)
+    offset_arg = positional_or_keyword(call, None, "offset")
+    if offset_arg is None and params is not None:
+        offset_arg = dict_get(params, "offset")
+    offset = 0 if offset_arg is None else _int(ctx, offset_arg)
+    field_name = model.string(anns_field, scope) if anns_field is not None else None
+    return Search(call, collection, anns_field, field_name, params, limit, offset)
+
+
+def _int(ctx, expr: ast.AST | None) -> int | None:
+    value = ctx.literal(expr)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class MetricMismatch(Rule):
+    """A search metric_type that differs from the metric the field's index was built with."""
+
+    code = "MV103"
+    name = "metric-mismatch"
+    severity = "error"
+    fix = "safe"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index("vector", index_type="HNSW", metric_type="COSINE")
+        client.create_collection("docs", schema=schema, index_params=ip)
+        client.search("docs", [[0.1] * 8], search_params={"metric_type": "COSINE"})
+        client.search("docs", [[0.1] * 8], search_params={"params": {"ef": 64}})
+        """,
+        # Two vector fields and no anns_field: which index is meant is not said.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index("text_vec", index_type="HNSW", metric_type="COSINE")
+        ip.add_index("image_vec", index_type="HNSW", metric_type="L2")
+        client.create_index("docs", ip)
+        client.search("docs", [[0.1] * 8], search_params={"metric_type": "L2"})
+        client.search("docs", [[0.1] * 8], anns_field="image_vec", search_params={"metric_type": "L2"})
+        """,
+        # The index is built elsewhere, or by code we cannot see.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index("vector", index_type="HNSW", metric_type="COSINE")
+        add_more_indexes(ip)
+        client.create_index("docs", ip)
+        client.search("docs", [[0.1] * 8], search_params={"metric_type": "L2"})
+        client.search("other", [[0.1] * 8], search_params={"metric_type": "L2"})
+        """,
+        # A scalar index next to the vector one does not make the field ambiguous.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        col.create_index("embedding", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 128}})
+        col.create_index("year", {"index_type": "STL_SORT"})
+        col.search([[0.1] * 8], "embedding", {"metric_type": "L2", "params": {"nprobe": 16}}, limit=5)
+        """,
+        # Look-alikes: not Milvus.
+        """
+        import re
+        from pymilvus import MilvusClient
+        from opensearchpy import OpenSearch
+        client = MilvusClient("demo.db")
+        client.create_collection("docs", dimension=8)
+        es = OpenSearch()
+        es.search("docs", body={}, search_params={"metric_type": "L2"})
+        re.search("L2", "COSINE")
+        """,
+        # Metrics from variables and a search_params dict that changes are not compared.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.create_collection("docs", dimension=8, metric_type=METRIC)
+        params = {"metric_type": "L2"}
+        params["metric_type"] = "COSINE"
+        client.search("docs", [[0.1] * 8], search_params=params)
+        """,
+        # Another library's Collection.
+        """
+        from qdrant_client import Collection
+        from pymilvus import MilvusClient
+        col = Collection("docs")
+        col.create_index("v", {"metric_type": "COSINE"})
+        col.search([[0.1]], "v", {"metric_type": "L2"}, limit=5)
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            index_params = client.prepare_index_params()
+            index_params.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE")
+            client.create_collection("docs", schema=schema, index_params=index_params)
+            hits = client.search("docs", [[0.1] * 8], limit=5, search_params={"metric_type": "L2"})
+            """,
+            line=6,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            index_params = client.prepare_index_params()
+            index_params.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE")
+            client.create_collection("docs", schema=schema, index_params=index_params)
+            hits = client.search("docs", [[0.1] * 8], limit=5, search_params={"metric_type": "COSINE"})
+            """,
+        ),
+        # Quick setup indexes "vector" with COSINE unless told otherwise.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", dimension=768)
+            SEARCH_PARAMS = {"metric_type": "IP", "params": {}}
+            def find(q):
+                return client.search("docs", data=[q], search_params=SEARCH_PARAMS)
+            """,
+            line=4,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", dimension=768)
+            SEARCH_PARAMS = {"metric_type": "COSINE", "params": {}}
+            def find(q):
+                return client.search("docs", data=[q], search_params=SEARCH_PARAMS)
+            """,
+        ),
+        # ORM.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("documents")
+            col.create_index("embedding", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 16}})
+            col.load()
+            res = col.search([[0.1] * 8], "embedding", {"metric_type": "IP", "params": {"ef": 64}}, limit=10)
+            """,
+            line=5,
+            fixed="""
+            from pymilvus import Collection
+            col = Collection("documents")
+            col.create_index("embedding", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 16}})
+            col.load()
+            res = col.search([[0.1] * 8], "embedding", {"metric_type": "L2", "params": {"ef": 64}}, limit=10)
+            """,
+        ),
+        # Async client, index built with create_index, field named.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def run(q):
+                client = AsyncMilvusClient("http://localhost:19530")
+                ip = client.prepare_index_params("dense", index_type="IVF_FLAT", metric_type="IP", params={"nlist": 128})
+                await client.create_index("docs", ip)
+                await client.load_collection("docs")
+                return await client.search("docs", [q], anns_field="dense", search_params={"metric_type": "COSINE"})
+            """,
+            line=7,
+        ),
+        # The search is in another function than the index.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            DOCS = "docs"
+            class Store:
+                def __init__(self):
+                    self.client = MilvusClient("demo.db")
+                    self.client.create_collection(DOCS, dimension=8, metric_type="L2")
+                def find(self, q):
+                    return self.client.search(DOCS, [q], search_params={"metric_type": "COSINE"})
+            """,
+            line=8,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        search = read_search(self.ctx, node)
+        if search is None or search.params is None:
+            return
+        metric_node = dict_get(search.params, "metric_type")
+        metric = self.ctx.model.string(metric_node, self.ctx.scope) if metric_node else None
+        if not metric:
+            return
+        defs = catalog(self.ctx.model).indexes(search)
+        if defs is None:
+            return
+        metrics = {d.metric.upper() if d.metric else None for d in defs}
+        if None in metrics or len(metrics) != 1:
+            return
+        expected = metrics.pop()
+        if metric.upper() == expected:
+            return
+        literal = isinstance(metric_node, ast.Constant)
+        self.report(
+            metric_node,
+            f"Search with `{expected}` instead of `{metric}`: the index on `{defs[0].field}` "
+            f"in '{search.collection}' was built with {expected}, and the server rejects "
+            "any other metric.",
+            hint="or drop metric_type from the search: the server then uses the index's",
+            fix=None if literal else "none",
+            fix_data={"metric_type": expected},
+        )
