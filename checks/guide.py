@@ -14,11 +14,12 @@ import datetime
 import re
 import tomllib
 from functools import cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from checks.paths import guide_root
 
 CURRENT = "current"
 _RULE_FILE = re.compile(r"^MV\d{3}\.md$")
@@ -92,16 +93,6 @@ class RuleDoc(BaseModel):
 
 
 @cache
-def guide_root() -> Traversable:
-    """The guide directory: the checkout's `guide/` beside `checks/`, else the installed data."""
-    checkout = Path(__file__).resolve().parent.parent / "guide"
-    if (checkout / "editions.toml").is_file():
-        return checkout
-    from importlib.resources import files
-
-    return files("guide")
-
-
 def editions() -> tuple[Edition, ...]:
     """Every edition, oldest first."""
     return _editions(guide_root())
@@ -182,7 +173,7 @@ def parse_rule_doc(text: str, path: object, edition: str) -> RuleDoc:
 
 
 @cache
-def _editions(root: Traversable) -> tuple[Edition, ...]:
+def _editions(root: Path) -> tuple[Edition, ...]:
     path = root / "editions.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -206,12 +197,12 @@ def _editions(root: Traversable) -> tuple[Edition, ...]:
 
 
 @cache
-def _current(root: Traversable) -> Edition:
+def _current(root: Path) -> Edition:
     return next(e for e in _editions(root) if e.status == "current")
 
 
 @cache
-def _guide_text(root: Traversable, edition: str) -> str:
+def _guide_text(root: Path, edition: str) -> str:
     path = root / edition / "guide.md"
     try:
         return path.read_text(encoding="utf-8")
@@ -220,7 +211,7 @@ def _guide_text(root: Traversable, edition: str) -> str:
 
 
 @cache
-def _rule_docs(root: Traversable, edition: str) -> dict[str, RuleDoc]:
+def _rule_docs(root: Path, edition: str) -> dict[str, RuleDoc]:
     rules_dir = root / edition / "rules"
     if not rules_dir.is_dir():
         return {}

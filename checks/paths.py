@@ -1,4 +1,4 @@
-"""Where the guide lives: next to `checks/` in a checkout, inside the wheel when installed."""
+"""Where the guide lives, and which editions it has (read without pydantic: the hook path)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from pathlib import Path
 
 @cache
 def guide_root() -> Path:
-    checkout = Path(__file__).resolve().parent.parent / "guide"
-    if (checkout / "editions.toml").is_file():
-        return checkout
-    from importlib.resources import files
-
-    return Path(str(files("guide")))
+    """The `guide/` beside `checks/`: in a checkout, and in site-packages for an installed wheel
+    (pyproject.toml ships `guide` as a top-level data directory next to `checks`)."""
+    return Path(__file__).resolve().parent.parent / "guide"
 
 
 @cache
