@@ -108,6 +108,13 @@ MISTAKES = {
         False,
         _introduce('consistency_level="Strong"', 'consistency_level="Eventually"'),
     ),
+    # Not a seed mistake, but a silent one: the ORM ignores `filter=` and returns unfiltered hits.
+    "MV102": (
+        "MV102",
+        "2026.11",
+        False,
+        _introduce("expr=\"category == 'api'\"", "filter=\"category == 'api'\""),
+    ),
     "MV007": (
         "MV007",
         "2026.11",
@@ -161,3 +168,8 @@ def test_fixed_mistake_behaves_like_the_correct_version(mistake, expected, tmp_p
     assert code in {fix.code for fix in result.applied}
     assert code not in {d.code for d in result.remaining}
     assert run(result.code, tmp_path) == expected
+
+
+def test_silent_mistake_really_changes_results(expected, tmp_path):
+    """Without the MV102 fix the ORM drops the filter: the hits differ. The fix matters."""
+    assert run(MISTAKES["MV102"][3], tmp_path) != expected
