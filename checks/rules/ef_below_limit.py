@@ -1,0 +1,191 @@
+"""MV104 ef-below-limit."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.model import dict_get
+from checks.rules.base import Invalid, Rule
+from checks.rules.index_params_mismatch import HNSW_TYPES, visible_dict
+from checks.rules.metric_mismatch import catalog, read_search
+
+
+class EfBelowLimit(Rule):
+    """An HNSW search whose ef is smaller than limit (+offset): the server rejects it."""
+
+    code = "MV104"
+    name = "ef-below-limit"
+    severity = "error"
+    fix = "safe"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index("vector", index_type="HNSW", metric_type="COSINE", params={"M": 16})
+        client.create_collection("docs", schema=schema, index_params=ip)
+        client.search("docs", [[0.1] * 8], limit=50, search_params={"params": {"ef": 64}})
+        client.search("docs", [[0.1] * 8], limit=50, offset=14, search_params={"params": {"ef": 64}})
+        client.search("docs", [[0.1] * 8], search_params={"params": {"ef": 10}})
+        """,
+        # IVF ignores ef: not an HNSW index.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        col.create_index("vec", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 128}})
+        col.search([[0.1] * 8], "vec", {"metric_type": "L2", "params": {"ef": 10}}, limit=100)
+        """,
+        # Quick setup builds AUTOINDEX, and an index built elsewhere is unknown.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.create_collection("docs", dimension=8)
+        client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
+        client.search("other", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
+        """,
+        # Values we cannot see.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index("vector", index_type="HNSW", metric_type="COSINE")
+        client.create_index("docs", ip)
+        client.search("docs", [[0.1] * 8], limit=top_k, search_params={"params": {"ef": 10}})
+        client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": ef}})
+        client.search("docs", [[0.1] * 8], limit=100, search_params=params)
+        client.search("docs", [[0.1] * 8], limit=100, **options)
+        """,
+        # Look-alikes.
+        """
+        import re
+        from pymilvus import MilvusClient
+        es.search(index="docs", size=100, params={"ef": 10})
+        re.search("ef", "limit")
+        """,
+        # The index type differs between branches: not every path is HNSW.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        if fast:
+            ip.add_index("vector", index_type="HNSW", metric_type="L2")
+        else:
+            ip.add_index("vector", index_type="FLAT", metric_type="L2")
+        client.create_index("docs", ip)
+        client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            ip = client.prepare_index_params()
+            ip.add_index("vector", index_type="HNSW", metric_type="COSINE", params={"M": 16})
+            client.create_collection("docs", schema=schema, index_params=ip)
+            hits = client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 64}})
+            """,
+            line=6,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            ip = client.prepare_index_params()
+            ip.add_index("vector", index_type="HNSW", metric_type="COSINE", params={"M": 16})
+            client.create_collection("docs", schema=schema, index_params=ip)
+            hits = client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 100}})
+            """,
+        ),
+        # limit + offset; the ef comes from a module constant.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            ip = client.prepare_index_params("embedding", index_type="HNSW_SQ", metric_type="IP")
+            client.create_index("docs", ip)
+            SEARCH = {"metric_type": "IP", "params": {"ef": 32}}
+            def page(q, n):
+                return client.search("docs", [q], limit=20, offset=20, search_params=SEARCH)
+            """,
+            line=5,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            ip = client.prepare_index_params("embedding", index_type="HNSW_SQ", metric_type="IP")
+            client.create_index("docs", ip)
+            SEARCH = {"metric_type": "IP", "params": {"ef": 40}}
+            def page(q, n):
+                return client.search("docs", [q], limit=20, offset=20, search_params=SEARCH)
+            """,
+        ),
+        # ORM.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("documents")
+            col.create_index("embedding", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 16}})
+            col.load()
+            res = col.search([[0.1] * 8], "embedding", {"metric_type": "L2", "params": {"ef": 128}}, 500)
+            """,
+            line=5,
+            fixed="""
+            from pymilvus import Collection
+            col = Collection("documents")
+            col.create_index("embedding", {"index_type": "HNSW", "metric_type": "L2", "params": {"M": 16}})
+            col.load()
+            res = col.search([[0.1] * 8], "embedding", {"metric_type": "L2", "params": {"ef": 500}}, 500)
+            """,
+        ),
+        # Async client; the default limit is 10.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def run(q):
+                client = AsyncMilvusClient("http://localhost:19530")
+                ip = client.prepare_index_params()
+                ip.add_index("vector", index_type="HNSW", metric_type="L2")
+                await client.create_index("docs", ip)
+                return await client.search("docs", [q], search_params={"params": {"ef": 8}})
+            """,
+            line=7,
+        ),
+        # An offset we cannot see: ef is below the limit already, but the right ef is unknown.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            ip = client.prepare_index_params()
+            ip.add_index("vector", index_type="HNSW", metric_type="L2")
+            client.create_index("docs", ip)
+            client.search("docs", [[0.1] * 8], limit=100, offset=start, search_params={"params": {"ef": 50}})
+            """,
+            line=6,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        search = read_search(self.ctx, node)
+        if search is None or search.params is None or search.limit is None:
+            return
+        inner = visible_dict(self.ctx.model, dict_get(search.params, "params"), self.ctx.scope)
+        ef_node = dict_get(inner, "ef") if inner is not None else None
+        ef = self.ctx.literal(ef_node)
+        if not isinstance(ef, int) or isinstance(ef, bool):
+            return
+        defs = catalog(self.ctx.model).indexes(search)
+        if defs is None or any((d.index_type or "").upper() not in HNSW_TYPES for d in defs):
+            return
+        k = search.limit + (search.offset or 0)
+        if ef >= k:
+            return
+        what = "limit" if not search.offset else "limit + offset"
+        exact = search.offset is not None and isinstance(ef_node, ast.Constant)
+        self.report(
+            ef_node,
+            f"Raise `ef` from {ef} to at least {k}: HNSW keeps only ef candidates, so the "
+            f"server rejects a search with {what} = {k} above ef.",
+            hint="or leave ef out and let the server choose",
+            fix=None if exact else "none",
+            fix_data={"ef": k},
+        )
