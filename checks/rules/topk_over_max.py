@@ -1,0 +1,163 @@
+"""MV105 topk-over-max."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.model import dict_get, positional_or_keyword
+from checks.rules.base import Invalid, Rule
+from checks.rules.index_params_mismatch import visible_dict
+
+MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow
+# Where limit and the search params sit positionally, per receiver and method.
+CLIENT_ARGS = {
+    "search": (3, 5, "search_params"),
+    "hybrid_search": (3, None, ""),
+    "query": (None, None, ""),
+}
+ORM_ARGS = {"search": (3, 2, "param"), "hybrid_search": (2, None, ""), "query": (None, None, "")}
+
+
+class TopkOverMax(Rule):
+    """A literal limit (+offset) above 16384: the server rejects the request."""
+
+    code = "MV105"
+    name = "topk-over-max"
+    severity = "error"
+    editions = frozenset({"2026.11"})
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.search("docs", [[0.1] * 8], limit=16384)
+        client.query("docs", filter="id > 0", limit=16000, offset=384)
+        it = client.query_iterator("docs", batch_size=1000, limit=1_000_000)
+        it = client.search_iterator("docs", [[0.1] * 8], batch_size=500, limit=100_000)
+        """,
+        # Look-alikes: not Milvus.
+        """
+        import re
+        from pymilvus import MilvusClient
+        es.search(index="docs", size=50000, limit=50000)
+        db.query("SELECT 1", limit=100000)
+        re.search("a", "b")
+        """,
+        """
+        from sqlalchemy.orm import Query
+        from pymilvus import MilvusClient
+        class Collection:
+            def search(self, limit): ...
+        Collection().search(limit=20000)
+        """,
+        # Values we cannot see.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.search("docs", [[0.1] * 8], limit=n)
+        client.query("docs", filter="", limit=16000, **paging)
+        """,
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        col.search([[0.1] * 8], "vec", {"metric_type": "L2"}, 100)
+        col.query("id > 0", limit=16384)
+        """,
+        # A client we cannot resolve.
+        """
+        from pymilvus import MilvusClient
+        def fetch(client):
+            return client.query("docs", filter="id > 0", limit=100000)
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            rows = client.query("docs", filter="id > 0", limit=100000)
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            MAX_RESULTS = 20000
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", [[0.1] * 8], limit=MAX_RESULTS)
+            """,
+            line=4,
+        ),
+        # limit + offset.
+        Invalid(
+            """
+            from pymilvus import AsyncMilvusClient
+            async def page(q):
+                client = AsyncMilvusClient("http://localhost:19530")
+                return await client.search("docs", [q], limit=10000, search_params={"offset": 10000})
+            """,
+            line=4,
+        ),
+        # ORM, positional limit.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("docs")
+            res = col.search([[0.1] * 8], "vec", {"metric_type": "L2"}, 50000)
+            """,
+            line=3,
+        ),
+        # Hybrid search and its sub-requests.
+        Invalid(
+            """
+            from pymilvus import MilvusClient, AnnSearchRequest, RRFRanker
+            client = MilvusClient("demo.db")
+            req = AnnSearchRequest([[0.1] * 8], "dense", {"metric_type": "IP"}, limit=20000)
+            client.hybrid_search("docs", [req], RRFRanker(), limit=20000)
+            """,
+            count=2,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if self.ctx.qualname(func) == "pymilvus.AnnSearchRequest":
+            self._check(node, positional_or_keyword(node, 3, "limit"), None, "AnnSearchRequest")
+            return
+        if not isinstance(func, ast.Attribute):
+            return
+        owner = self.ctx.value_of(func.value)
+        if owner.kind == "client":
+            args = CLIENT_ARGS.get(func.attr)
+        elif owner.kind == "collection":
+            args = ORM_ARGS.get(func.attr)
+        else:
+            return
+        if args is None:
+            return
+        limit_index, params_index, params_name = args
+        params = None
+        if params_name:
+            params_arg = positional_or_keyword(node, params_index, params_name)
+            params = visible_dict(self.ctx.model, params_arg, self.ctx.scope)
+        offset = positional_or_keyword(node, None, "offset")
+        if offset is None and params is not None:
+            offset = dict_get(params, "offset")
+        self._check(node, positional_or_keyword(node, limit_index, "limit"), offset, func.attr)
+
+    def _check(self, call: ast.Call, limit_node, offset_node, method: str) -> None:
+        limit = self.ctx.literal(limit_node)
+        if not isinstance(limit, int) or isinstance(limit, bool):
+            return
+        offset = self.ctx.literal(offset_node) if offset_node is not None else 0
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            offset = 0  # unknown: limit alone may already be too large
+        if limit + offset <= MAX_WINDOW:
+            return
+        window = f"`limit` + `offset` = {limit + offset}" if offset else f"`limit={limit}`"
+        iterator = "query_iterator" if method == "query" else "search_iterator"
+        self.report(
+            limit_node,
+            f"Lower {window} to {MAX_WINDOW} or less: the server rejects larger result windows.",
+            hint=f"read more rows by paging with {iterator}",
+        )
