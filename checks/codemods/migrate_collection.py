@@ -1,0 +1,321 @@
+"""ORM `Collection` objects -> MilvusClient calls that name the collection.
+
+A collection variable disappears: `Collection(name, schema)` becomes a create (guarded, because
+the ORM constructor is get-or-create: it only creates a collection that does not exist yet, where
+`create_collection` raises "already exists" on Milvus Lite), `Collection(name)` becomes nothing,
+and every `col.method(...)` becomes `client.method(collection_name=<name>, ...)`.
+
+That is only sound if every use of the variable is a call this codemod maps. One use it cannot
+map (the object passed to a function, returned, stored, an unknown attribute, a second binding)
+blocks the whole collection: none of its statements change.
+
+The name expression is repeated at each use. A literal or a name bound once is repeated as it
+is; anything else (an attribute, an f-string, a call) is first stored in a new variable, at the
+point where the ORM evaluated it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from checks.codemods.call_args import Unbindable, bind_args, string_value
+from checks.codemods.collection_methods import (
+    ATTRIBUTES,
+    Method,
+    attribute_builder,
+    method_builder,
+    method_for,
+)
+from checks.codemods.columns_to_rows import (
+    INSERT_PARAMS,
+    classify_data,
+    insert_fields,
+    rows_code,
+)
+from checks.codemods.index_params import check_create_index, create_index_builder
+from checks.codemods.migrate_connection import Client
+from checks.codemods.module_facts import ModuleFacts
+from checks.codemods.plan import Edit, Unit, Unmigratable, snippet
+from checks.codemods.render import Arg, NameAllocator, Where, render_call, with_comments
+
+COLLECTION = "pymilvus.Collection"
+COLLECTION_PARAMS = ("name", "schema", "using")
+CREATE_KEYWORDS = frozenset(
+    {"consistency_level", "num_shards", "shards_num", "properties", "timeout"}
+)
+
+
+class CollectionPlanner:
+    """Plans one unit per ORM collection: a variable, or an inline `Collection(name).method()`."""
+
+    def __init__(self, facts: ModuleFacts, client: Client, names: NameAllocator):
+        self.facts = facts
+        self.client = client
+        self.names = names
+        self._index_params_var: str | None = None
+
+    def plan(self, calls: list[cst.Call]) -> list[Unit]:
+        units = []
+        for call in calls:
+            if self.facts.qualname(call.func) != COLLECTION:
+                continue
+            unit = Unit(f"collection `{snippet(self.facts.code(call))}`", self.facts.line(call))
+            try:
+                self.plan_one(call, unit)
+            except Unmigratable as exc:
+                unit.block(self.facts.line(call), str(exc))
+            units.append(unit)
+        return units
+
+    def plan_one(self, call: cst.Call, unit: Unit) -> None:
+        facts = self.facts
+        bound = self.bind_collection(call)
+        unit.sites.append((facts.line(call), facts.code(call)))
+        receiver = facts.parent(call)
+        if (assigned := facts.assigned_name(call)) is not None:
+            target, line = assigned
+            unit.label = f"collection `{target.value}`"
+            self.plan_variable(call, bound, target, line, unit)
+        elif isinstance(receiver, cst.Attribute) and "schema" not in bound:
+            self.plan_inline(call, receiver, unit)
+        elif (line := facts.expression_statement(call)) is not None and "schema" in bound:
+            self.plan_create(bound, line, unit, name_code=facts.code(bound["name"].value))
+        else:
+            raise Unmigratable("the Collection object is used in a way this codemod cannot follow")
+
+    def bind_collection(self, call: cst.Call) -> dict[str, cst.Arg]:
+        try:
+            bound = bind_args(call, COLLECTION_PARAMS)
+        except Unbindable as exc:
+            raise Unmigratable(f"`Collection(...)`: {exc}") from exc
+        if "name" not in bound:
+            raise Unmigratable("`Collection(...)` without a name")
+        if not self.client.serves(bound.get("using")):
+            raise Unmigratable("`using=` names a connection other than the migrated one")
+        extra = set(bound) - set(COLLECTION_PARAMS)
+        allowed = CREATE_KEYWORDS if "schema" in bound else frozenset()
+        if extra - allowed:
+            raise Unmigratable(f"`Collection(...)` argument `{sorted(extra - allowed)[0]}`")
+        return bound
+
+    # --- a collection variable ----------------------------------------------------------------
+
+    def plan_variable(self, call, bound, target: cst.Name, line, unit: Unit) -> None:
+        facts = self.facts
+        assignment = facts.single_assignment(target)
+        if assignment is None:
+            raise Unmigratable(f"`{target.value}` is bound more than once")
+        name_node = bound["name"].value
+        hoist = self.needs_hoisting(name_node, assignment.references)
+        name_code = (
+            self.names.fresh(f"{target.value}_name", "collection_name")
+            if hoist
+            else facts.code(name_node)
+        )
+        fields = self.fields_or_reason(bound.get("schema"))
+        for access in sorted(assignment.references, key=lambda a: facts.line(a.node)):
+            use = access.node
+            unit.sites.append((facts.line(use), snippet(facts.code(facts.statement(use)))))
+            try:
+                self.plan_use(use, name_code, fields, unit)
+            except Unmigratable as exc:
+                unit.block(facts.line(use), str(exc))
+        if "schema" in bound:
+            self.plan_create(bound, line, unit, name_code, hoist=hoist)
+        else:
+            unit.add(
+                Edit(line, hoist_builder(name_code) if hoist else remove_statement),
+                facts.line(call),
+                f"Collection({facts.code(bound['name'].value)}) → "
+                + (
+                    f"{name_code} = <the name>"
+                    if hoist
+                    else "removed (MilvusClient names collections)"
+                ),
+            )
+
+    def needs_hoisting(self, name_node: cst.BaseExpression, references) -> bool:
+        """False if the name's source can be repeated at every use and mean the same there."""
+        if string_value(name_node) is not None:
+            return False
+        if not isinstance(name_node, cst.Name) or self.facts.single_assignment(name_node) is None:
+            return True
+        bindings = self.facts.assignments(name_node)
+        for access in references:
+            scope = self.facts.scope(access.node)
+            if scope is None or set(scope[name_node.value]) != bindings:
+                return True
+        return False
+
+    def fields_or_reason(self, schema: cst.Arg | None) -> list[str] | str:
+        try:
+            return insert_fields(self.facts, schema.value if schema else None)
+        except Unmigratable as exc:
+            return str(exc)
+
+    def plan_use(self, use: cst.Name, name_code: str, fields, unit: Unit) -> None:
+        """One use of the collection variable: a mapped method call or attribute."""
+        facts = self.facts
+        attribute = facts.parent(use)
+        if not (isinstance(attribute, cst.Attribute) and attribute.value is use):
+            raise Unmigratable(f"`{use.value}` is used as a value, not through a method call")
+        attr = attribute.attr.value
+        call = facts.parent(attribute)
+        if isinstance(call, cst.Call) and call.func is attribute:
+            self.plan_method(call, attr, lambda _call: name_code, fields, unit)
+        elif attr in ATTRIBUTES:
+            client = self.client.name
+            unit.add(
+                Edit(
+                    attribute, attribute_builder(attr, client, name_code), facts.column(attribute)
+                ),
+                facts.line(attribute),
+                f"{facts.code(attribute)} → "
+                + (
+                    name_code
+                    if attr == "name"
+                    else f"{client}.get_collection_stats(...)['row_count']"
+                ),
+            )
+        else:
+            raise Unmigratable(f"`.{attr}` has no MilvusClient mapping here")
+
+    # --- an inline Collection(name).method(...) -----------------------------------------------
+
+    def plan_inline(self, call: cst.Call, attribute: cst.Attribute, unit: Unit) -> None:
+        method_call = self.facts.parent(attribute)
+        if not (isinstance(method_call, cst.Call) and method_call.func is attribute):
+            raise Unmigratable(f"`.{attribute.attr.value}` of an inline Collection")
+
+        def name_code(updated: cst.Call) -> str:
+            receiver = updated.func.value
+            return self.facts.module.code_for_node(
+                bind_args(receiver, COLLECTION_PARAMS)["name"].value
+            )
+
+        self.plan_method(
+            method_call, attribute.attr.value, name_code, "the schema is not known", unit
+        )
+
+    # --- method calls -------------------------------------------------------------------------
+
+    def plan_method(self, call: cst.Call, attr: str, name_code, fields, unit: Unit) -> None:
+        facts = self.facts
+        client = self.client.name
+        line = facts.line(call)
+        receiver = call.func.value
+        orm = (
+            f"{receiver.value if isinstance(receiver, cst.Name) else 'Collection(...)'}.{attr}(...)"
+        )
+        if attr == "create_index":
+            check_create_index(facts, call)
+            statement = facts.expression_statement(call)
+            build = create_index_builder(client, self.index_params_var(), name_code)
+            unit.add(
+                Edit(statement, build),
+                line,
+                f"{orm} → prepare_index_params() + add_index() + create_index()",
+            )
+        elif attr in ("insert", "upsert"):
+            self.plan_insert(call, attr, name_code, fields, unit, orm)
+        else:
+            method = method_for(facts, call, attr)
+            unit.add(
+                Edit(call, method_builder(method, client, name_code), facts.column(call)),
+                line,
+                f"{orm} → {client}.{method.client}(...)",
+            )
+
+    def plan_insert(self, call: cst.Call, attr: str, name_code, fields, unit: Unit, orm: str):
+        facts = self.facts
+        if facts.expression_statement(call) is None:
+            raise Unmigratable(f"the result of `.{attr}(...)` is used, and MilvusClient's differs")
+        method = Method(attr, INSERT_PARAMS)
+        bound = method_for_insert(call, method, attr)
+        columns = classify_data(facts, bound["data"].value)
+        if columns is not None:
+            if isinstance(fields, str):
+                raise Unmigratable(fields)
+            rows_code(columns, fields, bound["data"].value, Where(facts.module, ""))  # checks count
+        client = self.client.name
+
+        def build(updated: cst.Call, where: Where) -> str:
+            args = bind_args(updated, INSERT_PARAMS)
+            items = [(name, arg.value, arg) for name, arg in args.items()]
+            rendered = [Arg("collection_name", name_code(updated))]
+            rendered += with_comments(items, where, updated.whitespace_before_args)
+            if columns is not None:
+                data = rendered[1]
+                rows = rows_code(columns, fields, args["data"].value, where)
+                rendered[1] = Arg("data", rows, data.comment, data.leading)
+            return render_call(f"{client}.{attr}", rendered, where)
+
+        shape = " (column lists → row dicts)" if columns is not None else ""
+        unit.add(
+            Edit(call, build, facts.column(call)),
+            facts.line(call),
+            f"{orm} → {client}.{attr}(...){shape}",
+        )
+
+    # --- creation -----------------------------------------------------------------------------
+
+    def plan_create(
+        self, bound, line: cst.SimpleStatementLine, unit: Unit, name_code: str, hoist=False
+    ):
+        facts = self.facts
+        client = self.client.name
+
+        def build(updated_line: cst.SimpleStatementLine, where: Where) -> str:
+            small = updated_line.body[0]
+            call = small.value
+            args = bind_args(call, COLLECTION_PARAMS)
+            statements = []
+            if hoist:
+                statements.append(f"{name_code} = {where.code(args['name'].value)}")
+            items = [
+                ("num_shards" if name == "shards_num" else name, arg.value, arg)
+                for name, arg in args.items()
+                if name not in ("name", "using")
+            ]
+            inner = Where(where.module, where.indent + where.unit, len(where.indent + where.unit))
+            create = render_call(
+                f"{client}.create_collection",
+                [Arg("collection_name", name_code), *with_comments(items, inner)],
+                inner,
+            )
+            statements.append(f"if not {client}.has_collection({name_code}):\n{where.unit}{create}")
+            return "\n".join(statements)
+
+        unit.add(
+            Edit(line, build),
+            facts.line(line),
+            f"Collection({name_code}, ...) → {client}.create_collection(...) unless it exists",
+        )
+
+    def index_params_var(self) -> str:
+        if self._index_params_var is None:
+            self._index_params_var = self.names.fresh("index_params", "milvus_index_params")
+        return self._index_params_var
+
+
+def method_for_insert(call: cst.Call, method: Method, attr: str) -> dict[str, cst.Arg]:
+    try:
+        bound = bind_args(call, method.params)
+    except Unbindable as exc:
+        raise Unmigratable(f"`.{attr}(...)`: {exc}") from exc
+    unknown = set(bound) - set(method.params)
+    if unknown or "data" not in bound:
+        raise Unmigratable(f"`.{attr}(...)` arguments have no mapping: {sorted(unknown)}")
+    return bound
+
+
+def remove_statement(line: cst.SimpleStatementLine, where: Where) -> str:
+    return ""
+
+
+def hoist_builder(name_code: str):
+    def build(line: cst.SimpleStatementLine, where: Where) -> str:
+        call = line.body[0].value
+        return f"{name_code} = {where.code(bind_args(call, COLLECTION_PARAMS)['name'].value)}"
+
+    return build
