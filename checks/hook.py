@@ -20,9 +20,7 @@ edit through: exit 0 and one line on stderr, never exit 2.
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import sys
 
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
@@ -47,6 +45,9 @@ def main() -> int:
         # No Python path in the payload at all: the common case, decided without parsing JSON.
         if b".py" not in raw and b".ipynb" not in raw:
             return 0
+        import json  # with re and enum, 7 ms: not before the payload can concern Python
+        import signal
+
         payload = json.loads(raw)
         if not isinstance(payload, dict):
             return 0
@@ -180,6 +181,8 @@ def _notebook_change(tool_input: dict, path: str) -> Change | None:
     before = _read_text(path)
     if before is None:
         return None
+    import json
+
     notebook = json.loads(before)
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
