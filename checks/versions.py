@@ -19,22 +19,51 @@ _REQUIREMENT_LINE = re.compile(r"^\s*pymilvus(?![\w.-])(\[[^\]]*\])?\s*(?P<spec>
 
 def version_from_spec(spec: str) -> str | None:
     """An exact pin gives its version; a range gives the newest known minor it admits."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import Version
-
     spec = spec.strip()
     exact = re.fullmatch(r"===?\s*([0-9][0-9A-Za-z.]*)", spec)
     if exact:
         return exact.group(1)
+    spec = _from_poetry(spec)
     try:
-        specifier = SpecifierSet(_from_poetry(spec))
-    except InvalidSpecifier:
+        for minor in reversed(KNOWN_VERSIONS):
+            # Probe the end of each minor series, so that "~=2.5.4" and "<2.6" both find 2.5.
+            if spec_contains(spec, minor + ".999") or spec_contains(spec, minor):
+                return minor
+    except ValueError:  # packaging's InvalidSpecifier
         return None
-    for minor in reversed(KNOWN_VERSIONS):
-        # Probe the end of each minor series, so that "~=2.5.4" and "<2.6" both find 2.5.
-        if Version(minor + ".999") in specifier or Version(minor) in specifier:
-            return minor
     return None
+
+
+_PLAIN_CLAUSE = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+)*)\s*")
+_COMPARE = {
+    ">=": lambda v, b: v >= b,
+    "<=": lambda v, b: v <= b,
+    "==": lambda v, b: v == b,
+    "!=": lambda v, b: v != b,
+    ">": lambda v, b: v > b,
+    "<": lambda v, b: v < b,
+}
+
+
+def spec_contains(spec: str, version: str) -> bool:
+    """`Version(version) in SpecifierSet(spec)`, cheaply for the usual specifiers.
+
+    Importing packaging.specifiers pulls in packaging.tags, logging, platform and subprocess
+    (~15 ms, on every hook run). Clauses that only compare plain releases (`>=2.6,<3.1`) are
+    decided with packaging.version alone, which gives the same answer for a final-release
+    version; anything else (`~=`, wildcards, pre/post/local versions) goes to packaging.
+    Raises InvalidVersion / InvalidSpecifier as packaging does.
+    """
+    from packaging.version import Version
+
+    candidate = Version(version)
+    clauses = [_PLAIN_CLAUSE.fullmatch(c) for c in spec.split(",") if c.strip()]
+    plain = not (candidate.is_prerelease or candidate.is_postrelease or candidate.local)
+    if not plain or not all(clauses):
+        from packaging.specifiers import SpecifierSet
+
+        return candidate in SpecifierSet(spec)
+    return all(_COMPARE[m.group(1)](candidate, Version(m.group(2))) for m in clauses)
 
 
 def _from_poetry(spec: str) -> str:

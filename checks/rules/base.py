@@ -98,11 +98,12 @@ class Rule:
 
 @cache
 def _in_range(spec: str, version: str) -> bool:
-    from packaging.specifiers import SpecifierSet
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import InvalidVersion
+
+    from checks.versions import spec_contains
 
     try:
-        return Version(version) in SpecifierSet(spec)
+        return spec_contains(spec, version)
     except InvalidVersion:
         return True
 
