@@ -37,6 +37,8 @@ class PartitionPerTenant(Rule):
         REGIONS = ("eu", "us")
         for region in REGIONS:
             col.create_partition(region)
+        for i, region in enumerate(REGIONS):
+            col.create_partition(region)
         """,
         # The loop varies the collection, not the partition.
         """
@@ -219,6 +221,13 @@ class PartitionPerTenant(Rule):
         bound = self.ctx.model.binding(iterable, self.ctx.scope)
         if bound is not None:
             iterable = bound[0]
+        if (
+            isinstance(iterable, ast.Call)
+            and isinstance(iterable.func, ast.Name)
+            and iterable.func.id in ("enumerate", "sorted", "reversed")
+            and len(iterable.args) == 1
+        ):
+            return self._bounded(iterable.args[0])
         if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
             return len(iterable.elts) <= MAX_PARTITIONS and all(
                 isinstance(e, ast.Constant) for e in iterable.elts

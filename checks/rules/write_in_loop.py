@@ -46,6 +46,17 @@ class WriteInLoop(Rule):
         """
         from pymilvus import MilvusClient
         client = MilvusClient("./milvus.db")
+        for attempt in range(3):
+            try:
+                client.insert("docs", {"id": 1, "vector": vec})
+            except ConnectionError:
+                continue
+            else:
+                break
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
         while True:
             try:
                 client.insert("docs", {"id": 1, "vector": vec})
@@ -217,16 +228,16 @@ class WriteInLoop(Rule):
         return None
 
     def _leaves_after(self, loop: ast.AST) -> bool:
-        """The statements after this one, in its own block, leave the loop unconditionally."""
-        statement = self.ctx.statement
-        for node in ast.walk(loop):
-            for field in ("body", "orelse", "finalbody"):
-                block = getattr(node, field, None)
-                if not isinstance(block, list):
-                    continue
-                for index, item in enumerate(block):
-                    if item is statement:
-                        return any(isinstance(s, _EXITS) for s in block[index + 1 :])
+        """After this statement the loop is left unconditionally: a retry or an early exit."""
+        path = _path_to(loop.body, self.ctx.statement) if hasattr(loop, "body") else None
+        for block, index in path or ():
+            if any(isinstance(s, _EXITS) for s in block[index + 1 :]):
+                return True
+            holder = block[index]
+            if isinstance(holder, (ast.Try, ast.TryStar)) and any(
+                isinstance(s, _EXITS) for s in holder.orelse
+            ):
+                return True
         return False
 
     def _writes_in(self, loop: ast.AST) -> bool:
@@ -277,3 +288,21 @@ class WriteInLoop(Rule):
                 return False
             scope = scope.parent
         return True
+
+
+def _path_to(block: list[ast.stmt], target: ast.stmt | None) -> list | None:
+    """The (block, index) pairs from a loop body down to `target`, outermost first."""
+    for index, statement in enumerate(block):
+        if statement is target:
+            return [(block, index)]
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        inner_blocks = [getattr(statement, f, None) for f in ("body", "orelse", "finalbody")]
+        inner_blocks += [h.body for h in getattr(statement, "handlers", ())]
+        inner_blocks += [c.body for c in getattr(statement, "cases", ())]
+        for inner in inner_blocks:
+            if isinstance(inner, list):
+                found = _path_to(inner, target)
+                if found is not None:
+                    return [(block, index), *found]
+    return None
