@@ -75,18 +75,24 @@ def run(args: argparse.Namespace) -> int:
         ignore=args.ignore,
         config=config,
     )
+    data = None
     if stdin:
         name = args.stdin_filename or "-"
-        results = [check_bytes(sys.stdin.buffer.read(), name, options)]
+        data = sys.stdin.buffer.read()
+        results = [check_bytes(data, name, options)]
     else:
         missing = [p for p in args.paths if not os.path.exists(p)]
         if missing:
             raise UsageError(f"path not found: {missing[0]}")
         files = list(iter_files([Path(p) for p in args.paths], config.exclude))
         results = check_files(files, options)
+    report_to = sys.stdout
     if args.fix or args.diff:
-        results = apply_fixes(results, args, options, stdin=stdin)
-    sys.stdout.write(render(results, args.format, options))
+        results = apply_fixes(results, args, options, stdin=data)
+        # stdout carries the diff, or the fixed code read from stdin: the report goes aside.
+        if args.diff or stdin:
+            report_to = sys.stderr
+    report_to.write(render(results, args.format, options))
     return 1 if any(r.diagnostics or r.error for r in results) else 0
 
 
@@ -117,12 +123,10 @@ def check_file(path: Path, explicit: bool, options: Options) -> FileResult:
     return check_bytes(data, str(path), options)
 
 
-def apply_fixes(results, args, options, *, stdin: bool) -> list[FileResult]:
-    try:
-        from checks.fixes import fix_results
-    except ImportError:
-        print("milvus-cto: fixes are not available yet; nothing was changed", file=sys.stderr)
-        return results
+def apply_fixes(results, args, options, *, stdin: bytes | None) -> list[FileResult]:
+    """--fix writes the files (atomically; never one with a syntax error), --diff prints diffs."""
+    from checks.fixes import fix_results
+
     return fix_results(
         results, options, write=args.fix and not args.diff, unsafe=args.unsafe_fixes, stdin=stdin
     )

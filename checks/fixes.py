@@ -15,6 +15,7 @@ runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -591,3 +592,122 @@ def rewrite_source(
         rewrite.applied,
         rewrite.diagnostics,
     )
+
+
+# The command line's --fix / --diff ---------------------------------------------------------
+def fix_results(
+    results: list,
+    options: Options,
+    *,
+    write: bool,
+    unsafe: bool = False,
+    stdin: bytes | None = None,
+    out=None,
+    err=None,
+) -> list:
+    """Fix the checked files: write them in place (`write`), or print their diffs.
+
+    Only files with a finding some fixer may fix are read again and rewritten; files that could
+    not be checked (a syntax error, undecodable bytes) and notebooks are left alone. With
+    `stdin` (its bytes), the fixed code (`write`) or its diff goes to `out` instead of a file.
+    Returns the results to report: after `write`, the findings left in the new code; for a
+    diff, the findings of the code as it is.
+    """
+    import sys
+
+    from checks.engine import FileResult
+    from checks.rules import RULES_BY_CODE
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    fixers = {code for code, rule in RULES_BY_CODE.items() if rule.fixer is not None}
+    wanted = ("safe", "unsafe") if unsafe else ("safe",)
+    reported, fixed_count, files = [], 0, 0
+    for result in results:
+        fixable = not result.error and any(
+            d.code in fixers and d.fix in wanted for d in result.diagnostics
+        )
+        if stdin is None and (not fixable or result.path.endswith(".ipynb")):
+            reported.append(result)
+            continue
+        try:
+            data = stdin if stdin is not None else _read(result.path)
+            text, encoding = _decode(data)
+        except (OSError, ValueError) as exc:
+            print(f"milvus-cto: {result.path}: not fixed: {exc}", file=err)
+            reported.append(result)
+            continue
+        rewrite = (
+            rewrite_source(text, options, unsafe=unsafe, path=result.path)
+            if fixable
+            else RewriteResult(text, "")
+        )
+        if rewrite.error is not None or not rewrite.applied:
+            if stdin is not None and write:
+                out.write(text)
+            reported.append(result)
+            continue
+        files += 1
+        fixed_count += len(rewrite.applied)
+        if not write:
+            out.write(rewrite.diff)
+            reported.append(result)
+            continue
+        if stdin is not None:
+            out.write(rewrite.code)
+        else:
+            try:
+                write_atomically(result.path, rewrite.code.encode(encoding))
+            except OSError as exc:
+                print(f"milvus-cto: {result.path}: not written: {exc}", file=err)
+                reported.append(result)
+                continue
+        reported.append(FileResult(result.path, diagnostics=rewrite.remaining))
+    if fixed_count:
+        verb = "fixed" if write else "would fix"
+        noun = "finding" if fixed_count == 1 else "findings"
+        where = "" if stdin is not None else f" in {files} file{'s' * (files != 1)}"
+        print(f"milvus-cto: {verb} {fixed_count} {noun}{where}", file=err)
+    return reported
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Source text and the encoding to write it back in (a BOM stays a BOM)."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"cannot decode: {exc}") from None
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file's content in one step: a temporary file beside it, then a rename.
+
+    The file keeps its permissions; a symbolic link keeps pointing at the file it names.
+    """
+    import os
+    import tempfile
+
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target) or "."
+    mode = os.stat(target).st_mode & 0o7777
+    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
