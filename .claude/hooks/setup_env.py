@@ -67,10 +67,10 @@ def requirements() -> list[str]:
 def up_to_date(venv: str) -> bool:
     try:
         with open(os.path.join(venv, STAMP)) as f:
-            return f.read().split("\n") == requirements()
+            return json.load(f) == requirements()
     except ImportError:  # no tomllib before 3.11: cannot tell, keep what is there
         return True
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -126,24 +126,14 @@ def build() -> int:
         ):
             return 0
         partial = venv + ".partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        deps = requirements()
-        print(f"milvus-cto: creating {venv} with {', '.join(deps)}", flush=True)
         try:
-            subprocess.run([sys.executable, "-m", "venv", partial], check=True)
-            subprocess.run(
-                [os.path.join(partial, "bin", "python"), "-m", "pip", "install",
-                 "--disable-pip-version-check", "--no-input", "--quiet", *deps],
-                check=True,
-            )  # fmt: skip
-        except (OSError, subprocess.CalledProcessError) as exc:
-            print(f"milvus-cto: setup failed: {exc}", flush=True)
+            _build(partial)
+        except Exception as exc:
+            print(f"milvus-cto: setup failed: {exc.__class__.__name__}: {exc}", flush=True)
             with open(venv + ".failed", "w") as f:
                 f.write(str(exc))
             shutil.rmtree(partial, ignore_errors=True)
             return 1
-        with open(os.path.join(partial, STAMP), "w") as f:
-            f.write("\n".join(deps))
         # Swap in the new venv; hooks running meanwhile still find a working interpreter.
         old = venv + ".old"
         shutil.rmtree(old, ignore_errors=True)
@@ -155,6 +145,21 @@ def build() -> int:
             os.unlink(venv + ".failed")
         print("milvus-cto: ready", flush=True)
     return 0
+
+
+def _build(partial: str) -> None:
+    shutil.rmtree(partial, ignore_errors=True)
+    deps = requirements()
+    print(f"milvus-cto: creating {partial} with {', '.join(deps) or 'no dependencies'}", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", partial], check=True)
+    if deps:
+        subprocess.run(
+            [os.path.join(partial, "bin", "python"), "-m", "pip", "install",
+             "--disable-pip-version-check", "--no-input", "--quiet", *deps],
+            check=True,
+        )  # fmt: skip
+    with open(os.path.join(partial, STAMP), "w") as f:
+        json.dump(deps, f)
 
 
 def ensure() -> tuple[bool, str | None]:
