@@ -21,7 +21,7 @@ class ApplyEdits(cst.CSTTransformer):
         super().__init__()
         self.module = module
         self.edits = {id(edit.node): edit for edit in edits}
-        self.indents = [""]
+        self.indents = [""]  # absolute indentation of each enclosing block, for line widths
         self.removed: set[int] = set()  # ids of the `pass` placeholders of removed statements
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -42,15 +42,14 @@ class ApplyEdits(cst.CSTTransformer):
             return updated_node
         if edit.is_statement:
             return self.replace_statement(original_node, updated_node, edit)
-        where = Where(self.module, self.indents[-1], edit.column)
+        where = Where(self.module, "", edit.column)
         new = cst.parse_expression(edit.build(updated_node, where))
         if updated_node.lpar and hasattr(new, "lpar"):
             new = new.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
         return new
 
     def replace_statement(self, original, updated: cst.SimpleStatementLine, edit: Edit):
-        indent = self.indents[-1]
-        text = edit.build(updated, Where(self.module, indent, len(indent)))
+        text = edit.build(updated, Where(self.module, "", len(self.indents[-1])))
         if not text:
             placeholder = cst.SimpleStatementLine([cst.Pass()], leading_lines=updated.leading_lines)
             self.removed.add(id(placeholder))

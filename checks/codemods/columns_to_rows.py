@@ -101,10 +101,13 @@ def plain_value(facts: ModuleFacts, node: cst.BaseExpression, what: str) -> cst.
     """
     if not isinstance(node, cst.Name):
         return node
+    bindings = facts.assignments(node)
+    if not bindings:
+        raise Unmigratable(f"{what} `{node.value}` is not bound in this module")
     value = facts.single_value(node)
     assignment = facts.single_assignment(node)
     if value is None or assignment is None:
-        raise Unmigratable(f"{what} `{node.value}` is bound more than once or not by `=`")
+        raise Unmigratable(f"{what} `{node.value}` is bound more than once, or not by `=`")
     for access in assignment.references:
         if not isinstance(facts.parent(access.node), cst.Arg):
             raise Unmigratable(f"{what} `{node.value}` is changed or used beyond call arguments")
@@ -156,7 +159,7 @@ def rows_code(columns: Columns, fields: list[str], data: cst.BaseExpression, whe
         row, loop = f"dict(zip([{', '.join(keys)}], row))", f"for row in {iterable}"
     one_line = f"[{row} {loop}]"
     inner = where.indent + where.unit  # where the `data=` argument starts when split
-    if len(inner) + len("data=") + len(one_line) + 1 <= LINE_WIDTH:
+    if where.column + len(where.unit) + len("data=") + len(one_line) + 1 <= LINE_WIDTH:
         return one_line
     return f"[\n{inner}{where.unit}{row}\n{inner}{where.unit}{loop}\n{inner}]"
 

@@ -55,31 +55,44 @@ class CollectionPlanner:
         self._index_params_var: str | None = None
 
     def plan(self, calls: list[cst.Call]) -> list[Unit]:
-        units = []
+        units, seen = [], set()
         for call in calls:
             if self.facts.qualname(call.func) != COLLECTION:
                 continue
-            unit = Unit(f"collection `{snippet(self.facts.code(call))}`", self.facts.line(call))
-            try:
-                self.plan_one(call, unit)
-            except Unmigratable as exc:
-                unit.block(self.facts.line(call), str(exc))
+            assigned = self.facts.assigned_name(call)
+            if assigned is None:
+                unit = Unit(f"`{snippet(self.facts.code(call))}`", self.facts.line(call))
+                self.attempt(unit, self.plan_expression, call, unit)
+            else:
+                bindings = self.facts.local_assignments(assigned[0])
+                if id(bindings[0]) in seen:
+                    continue  # a variable bound by several Collection(...) calls: planned once
+                seen.add(id(bindings[0]))
+                unit = Unit(f"collection `{assigned[0].value}`", self.facts.line(call))
+                self.attempt(unit, self.plan_variable, assigned[0], bindings, unit)
             units.append(unit)
         return units
 
-    def plan_one(self, call: cst.Call, unit: Unit) -> None:
+    def attempt(self, unit: Unit, plan, *args) -> None:
+        try:
+            plan(*args)
+        except Unmigratable as exc:
+            unit.block(unit.line, str(exc))
+
+    def plan_expression(self, call: cst.Call, unit: Unit) -> None:
+        """`Collection(name).method(...)`, or `Collection(name, schema)` alone on its line."""
         facts = self.facts
         bound = self.bind_collection(call)
         unit.sites.append((facts.line(call), facts.code(call)))
         receiver = facts.parent(call)
-        if (assigned := facts.assigned_name(call)) is not None:
-            target, line = assigned
-            unit.label = f"collection `{target.value}`"
-            self.plan_variable(call, bound, target, line, unit)
-        elif isinstance(receiver, cst.Attribute) and "schema" not in bound:
+        line = facts.expression_statement(call)
+        if isinstance(receiver, cst.Attribute) and "schema" not in bound:
             self.plan_inline(call, receiver, unit)
-        elif (line := facts.expression_statement(call)) is not None and "schema" in bound:
-            self.plan_create(bound, line, unit, name_code=facts.code(bound["name"].value))
+        elif line is not None and "schema" in bound:
+            name_node = bound["name"].value
+            hoist = string_value(name_node) is None and not isinstance(name_node, cst.Name)
+            name_code = self.names.fresh("collection_name") if hoist else facts.code(name_node)
+            self.plan_create(bound, line, unit, name_code, hoist)
         else:
             raise Unmigratable("the Collection object is used in a way this codemod cannot follow")
 
@@ -100,39 +113,68 @@ class CollectionPlanner:
 
     # --- a collection variable ----------------------------------------------------------------
 
-    def plan_variable(self, call, bound, target: cst.Name, line, unit: Unit) -> None:
+    def plan_variable(self, target: cst.Name, bindings: list, unit: Unit) -> None:
+        """A variable bound by `= Collection(...)` (once, or in each branch of an if)."""
         facts = self.facts
-        assignment = facts.single_assignment(target)
-        if assignment is None:
-            raise Unmigratable(f"`{target.value}` is bound more than once")
-        name_node = bound["name"].value
-        hoist = self.needs_hoisting(name_node, assignment.references)
-        name_code = (
-            self.names.fresh(f"{target.value}_name", "collection_name")
-            if hoist
-            else facts.code(name_node)
-        )
-        fields = self.fields_or_reason(bound.get("schema"))
-        for access in sorted(assignment.references, key=lambda a: facts.line(a.node)):
+        creations = []
+        for binding in bindings:
+            found = facts.assigned_value(binding)
+            value, line = found if found else (None, None)
+            if not (isinstance(value, cst.Call) and facts.qualname(value.func) == COLLECTION):
+                raise Unmigratable(f"`{target.value}` is also bound to something else")
+            if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
+                raise Unmigratable(f"`{target.value} = Collection(...)` shares its line")
+            unit.sites.append((facts.line(value), snippet(facts.code(line))))
+            creations.append((value, self.bind_collection(value), line))
+        references = {id(a.node): a for b in bindings for a in b.references}.values()
+        name_node = self.same_name(target, [bound["name"].value for _, bound, _ in creations])
+        hoist = self.needs_hoisting(name_node, references)
+        if hoist and len(creations) > 1:
+            raise Unmigratable(f"`{target.value}` is bound several times to a computed name")
+        name_code = facts.code(name_node)
+        if hoist:
+            name_code = self.names.fresh(f"{target.value}_name", "collection_name")
+        fields = self.fields_or_reason([bound.get("schema") for _, bound, _ in creations])
+        for access in sorted(references, key=lambda a: facts.line(a.node)):
             use = access.node
             unit.sites.append((facts.line(use), snippet(facts.code(facts.statement(use)))))
             try:
                 self.plan_use(use, name_code, fields, unit)
             except Unmigratable as exc:
                 unit.block(facts.line(use), str(exc))
-        if "schema" in bound:
-            self.plan_create(bound, line, unit, name_code, hoist=hoist)
-        else:
-            unit.add(
-                Edit(line, hoist_builder(name_code) if hoist else remove_statement),
-                facts.line(call),
-                f"Collection({facts.code(bound['name'].value)}) → "
-                + (
-                    f"{name_code} = <the name>"
-                    if hoist
-                    else "removed (MilvusClient names collections)"
-                ),
+        for call, bound, line in creations:
+            if "schema" in bound:
+                self.plan_create(bound, line, unit, name_code, hoist=hoist)
+                continue
+            orm = f"Collection({facts.code(bound['name'].value)})"
+            if hoist:
+                unit.add(
+                    Edit(line, hoist_builder(name_code)),
+                    facts.line(call),
+                    f"{orm} → {name_code} = <the name>",
+                )
+            else:
+                unit.add(
+                    Edit(line, remove_statement),
+                    facts.line(call),
+                    f"{orm} → removed (MilvusClient names collections)",
+                )
+
+    def same_name(self, target: cst.Name, names: list[cst.BaseExpression]) -> cst.BaseExpression:
+        """The name expression, which every binding of the variable must spell the same way."""
+        first = names[0]
+        for other in names[1:]:
+            same_literal = string_value(first) is not None and string_value(first) == string_value(
+                other
             )
+            same_name = (
+                isinstance(first, cst.Name)
+                and isinstance(other, cst.Name)
+                and (first.value == other.value)
+            )
+            if not (same_literal or same_name):
+                raise Unmigratable(f"`{target.value}` is bound to collections of different names")
+        return first
 
     def needs_hoisting(self, name_node: cst.BaseExpression, references) -> bool:
         """False if the name's source can be repeated at every use and mean the same there."""
@@ -147,11 +189,20 @@ class CollectionPlanner:
                 return True
         return False
 
-    def fields_or_reason(self, schema: cst.Arg | None) -> list[str] | str:
-        try:
-            return insert_fields(self.facts, schema.value if schema else None)
-        except Unmigratable as exc:
-            return str(exc)
+    def fields_or_reason(self, schemas: list[cst.Arg | None]) -> list[str] | str:
+        """The column order for inserts, from the schema(s) the collection is created with."""
+        found = []
+        for schema in schemas:
+            if schema is not None:
+                try:
+                    found.append(insert_fields(self.facts, schema.value))
+                except Unmigratable as exc:
+                    return str(exc)
+        if not found:
+            return "column data needs the schema's field order, not in this module"
+        if any(fields != found[0] for fields in found):
+            return "the collection is created with different schemas"
+        return found[0]
 
     def plan_use(self, use: cst.Name, name_code: str, fields, unit: Unit) -> None:
         """One use of the collection variable: a mapped method call or attribute."""
@@ -277,7 +328,7 @@ class CollectionPlanner:
                 for name, arg in args.items()
                 if name not in ("name", "using")
             ]
-            inner = Where(where.module, where.indent + where.unit, len(where.indent + where.unit))
+            inner = Where(where.module, where.indent + where.unit, where.column + len(where.unit))
             create = render_call(
                 f"{client}.create_collection",
                 [Arg("collection_name", name_code), *with_comments(items, inner)],

@@ -142,7 +142,7 @@ def connect_edit(client: Client, facts: ModuleFacts, keep_orm: bool, declare_glo
         new = f"{client.name} = " + render_call(
             "MilvusClient",
             client_args(call, where),
-            Where(where.module, where.indent, len(where.indent) + len(client.name) + 3),
+            Where(where.module, where.indent, where.column + len(client.name) + 3),
         )
         statements = [f"global {client.name}"] if declare_global else []
         if keep_orm:

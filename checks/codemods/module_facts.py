@@ -70,7 +70,8 @@ class ModuleFacts(cst.MetadataDependent):
 
     def is_orm_reference(self, node: cst.CSTNode) -> bool:
         name = self.qualname(node)
-        return name is not None and name.split(".")[1] in ORM_NAMES
+        parts = name.split(".") if name else []
+        return len(parts) > 1 and parts[1] in ORM_NAMES
 
     # --- tree ---------------------------------------------------------------------------------
 
@@ -132,13 +133,24 @@ class ModuleFacts(cst.MetadataDependent):
     def single_value(self, name: cst.Name) -> cst.BaseExpression | None:
         """The value of `name = <value>` when that is the name's only binding."""
         assignment = self.single_assignment(name)
-        if assignment is None or not isinstance(assignment.node, cst.Name):
+        found = self.assigned_value(assignment) if assignment is not None else None
+        return found[0] if found else None
+
+    def assigned_value(self, assignment) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
+        """(value, statement line) of a binding made by a plain `name = value`, else None."""
+        if type(assignment) is not Assignment or not isinstance(assignment.node, cst.Name):
             return None
         target = self.parent(assignment.node)
         assign = self.parent(target) if isinstance(target, cst.AssignTarget) else None
         if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
             return None
-        return assign.value
+        return assign.value, self.parent(assign)
+
+    def local_assignments(self, target: cst.Name) -> list:
+        """Every binding of the target's name in the target's own scope, in source order."""
+        scope = self.scope(target)
+        found = scope.assignments[target.value] if scope is not None else ()
+        return sorted(found, key=lambda a: self.line(a.node))
 
     def encloses(self, outer: Scope, inner: Scope | None) -> bool:
         """True if code in `inner` sees the local names of `outer` (same scope or nested in it)."""

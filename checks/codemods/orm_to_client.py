@@ -29,6 +29,7 @@ from libcst.metadata import MetadataWrapper
 from checks.codemods.apply_edits import ApplyEdits
 from checks.codemods.migrate_collection import CollectionPlanner
 from checks.codemods.migrate_connection import (
+    CONNECT,
     DISCONNECT,
     Client,
     connect_edit,
@@ -89,6 +90,9 @@ def migrate_module(module: cst.Module, source: str) -> MigrationResult:
         keep_orm = bool(remaining)
         remaining += [r for u in disconnects for r in u.remaining()]
         if keep_orm and not applied:  # a client beside unchanged ORM code would help nobody
+            why = "the module's other ORM code could not be migrated"
+            connection = [c for c in calls if facts.qualname(c.func) in (CONNECT, DISCONNECT)]
+            remaining += leftovers(facts, connection, set(), {r[0] for r in remaining}, why)
             return MigrationResult(source, remaining=sorted(set(remaining)))
         edits = [e for u in applied for e in u.edits]
         migrated = [m for u in applied for m in u.migrated]

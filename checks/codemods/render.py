@@ -19,10 +19,16 @@ LINE_WIDTH = 88
 
 @dataclass(frozen=True)
 class Where:
-    """Where a replacement goes: the module (for source text), the block indent, the column."""
+    """Where a replacement goes: the module (for source text), its indent, its column.
+
+    libcst keeps continuation lines relative to the statement's own indentation (and so does
+    `code_for_node`), so `indent` is relative: "" for a statement or expression being replaced,
+    one unit for the body of a compound statement it writes. `column` is absolute: it only
+    decides whether a call still fits on its line.
+    """
 
     module: cst.Module
-    indent: str
+    indent: str = ""
     column: int = 0
 
     @property
