@@ -202,10 +202,7 @@ class ClientHostPort(Rule):
         new_uri = None
         if not has_star_kwargs(node) and keyword(node, "secure") is None:
             new_uri = _uri_expression(
-                self.ctx.text(host.value) if host else None,
-                self.ctx.text(port.value) if port else None,
-                host.value if host else None,
-                port.value if port else None,
+                host.value if host else None, port.value if port else None, self.ctx.text
             )
         self.report(
             node,
@@ -232,9 +229,7 @@ class ClientHostPort(Rule):
         )
 
 
-def _uri_expression(
-    host_text: str | None, port_text: str | None, host: ast.expr | None, port: ast.expr | None
-) -> str | None:
+def _uri_expression(host: ast.expr | None, port: ast.expr | None, text_of) -> str | None:
     """The text of a uri expression built from host and port, or None when unsure."""
     host_value = host.value if isinstance(host, ast.Constant) else None
     port_value = port.value if isinstance(port, ast.Constant) else None
@@ -252,8 +247,8 @@ def _uri_expression(
         return None
     if host_value is not None and port_value is not None:
         return _string(f"http://{host_value}:{port_value}")
-    host_part = host_value if host_value is not None else _placeholder(host_text)
-    port_part = str(port_value) if port_value is not None else _placeholder(port_text)
+    host_part = host_value if host_value is not None else _placeholder(text_of(host))
+    port_part = str(port_value) if port_value is not None else _placeholder(text_of(port))
     if host_part is None or port_part is None:
         return None
     body = f"http://{host_part}:{port_part}"
@@ -264,9 +259,9 @@ def _uri_expression(
     return None
 
 
-def _placeholder(text: str | None) -> str | None:
+def _placeholder(text: str) -> str | None:
     """`{expr}` for an f-string, if the expression can sit there on Python 3.11."""
-    if text is None or any(c in text for c in "\\\n{}#"):
+    if any(c in text for c in "\\\n{}#"):
         return None
     return "{" + text + "}"
 

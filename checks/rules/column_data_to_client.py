@@ -223,19 +223,20 @@ class ColumnDataToClient(Rule):
                 return None, []  # rows rather than columns, or ragged: do not guess
             (count,) = lengths
             if count <= MAX_INLINE_ROWS:
-                rows = [
-                    "{"
-                    + ", ".join(
-                        f"{_quote(n)}: {self.ctx.text(c.elts[i])}"
-                        for n, c in zip(names, columns, strict=True)
-                    )
-                    + "}"
-                    for i in range(count)
-                ]
+                values = [self._texts(data, c.elts) for c in columns]
+                pairs = list(zip(names, values, strict=True))
+                rows = []
+                for i in range(count):
+                    rows.append("{" + ", ".join(f"{_quote(n)}: {v[i]}" for n, v in pairs) + "}")
                 return "[" + ", ".join(rows) + "]", names
         keys = "(" + ", ".join(_quote(n) for n in names) + ("," if len(names) == 1 else "") + ")"
-        zipped = ", ".join(self.ctx.text(c) for c in columns)
+        zipped = ", ".join(self._texts(data, columns))
         return f"[dict(zip({keys}, row)) for row in zip({zipped})]", names
+
+    def _texts(self, parent: ast.expr, nodes: list[ast.expr]) -> list[str]:
+        """The source of several nodes inside `parent`, reading the file's text only once."""
+        padded = "\n" * (parent.lineno - 1) + " " * parent.col_offset + self.ctx.text(parent)
+        return [ast.get_source_segment(padded, node) or ast.unparse(node) for node in nodes]
 
 
 def _homogeneous(column: ast.List) -> bool:
