@@ -115,6 +115,18 @@ MISTAKES = {
         False,
         _introduce("expr=\"category == 'api'\"", "filter=\"category == 'api'\""),
     ),
+    "MV103": (
+        "MV103",
+        "2026.11",
+        False,
+        _introduce('param={"metric_type": "COSINE"', 'param={"metric_type": "L2"'),
+    ),
+    "MV104": (
+        "MV104",
+        "2026.11",
+        False,
+        _introduce('"params": {"ef": 128}', '"params": {"ef": 5}'),
+    ),
     "MV007": (
         "MV007",
         "2026.11",
@@ -170,6 +182,8 @@ def test_fixed_mistake_behaves_like_the_correct_version(mistake, expected, tmp_p
     assert run(result.code, tmp_path) == expected
 
 
-def test_silent_mistake_really_changes_results(expected, tmp_path):
-    """Without the MV102 fix the ORM drops the filter: the hits differ. The fix matters."""
-    assert run(MISTAKES["MV102"][3], tmp_path) != expected
+@pytest.mark.parametrize("mistake", ["MV102", "MV103"])
+def test_silent_mistake_really_changes_results(mistake, expected, tmp_path):
+    """Unfixed, these run on Milvus Lite but return other hits (the ORM drops `filter=`; Lite
+    searches with the wrong metric where a server would refuse): the fixes matter."""
+    assert run(MISTAKES[mistake][3], tmp_path) != expected

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import ReplaceExpression, cst
 from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import HNSW_TYPES, visible_dict
 from checks.rules.metric_mismatch import catalog, read_search
+
+
+class RaiseEfToLimit(ReplaceExpression):
+    """Raise `ef` to the number of hits the search asks for (limit + offset)."""
+
+    description = "ef {old} → {new}"
+
+    def replacement(self, diagnostic, node):
+        return (
+            cst.Integer(str(diagnostic.fix_data["ef"])) if isinstance(node, cst.Integer) else None
+        )
 
 
 class EfBelowLimit(Rule):
@@ -17,6 +29,7 @@ class EfBelowLimit(Rule):
     name = "ef-below-limit"
     severity = "error"
     fix = "safe"
+    fixer = RaiseEfToLimit
     editions = frozenset({"2026.11"})
 
     VALID = [

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
+from checks.fixes import ReplaceExpression, string_like
 from checks.model import (
     Scope,
     SemanticModel,
@@ -24,6 +25,15 @@ from checks.rules.index_params_mismatch import (
 )
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+class UseIndexMetric(ReplaceExpression):
+    """Search with the metric the index was built with."""
+
+    description = "metric_type {old} → {new}"
+
+    def replacement(self, diagnostic, node):
+        return string_like(node, diagnostic.fix_data["metric_type"])
 
 
 @dataclass
@@ -227,6 +237,7 @@ class MetricMismatch(Rule):
     name = "metric-mismatch"
     severity = "error"
     fix = "safe"
+    fixer = UseIndexMetric
     editions = frozenset({"2026.11"})
 
     VALID = [
