@@ -46,6 +46,8 @@ class CollectionShapes:
         self.add_fields: dict[int, list[tuple[ast.Call, Scope, bool]]] = {}
         self.with_functions: set[int] = set()
         self.spoiled: set[int] = set()
+        # Most modules build no schema: then only creations need recording.
+        self.builds_schemas = "create_schema" in ctx.source or "CollectionSchema" in ctx.source
 
     # --- during the traversal ----------------------------------------------------------------
 
@@ -59,7 +61,9 @@ class CollectionShapes:
                 self.unnamed_creates.add(receiver)
             else:
                 self.creates.setdefault((receiver, name), []).append((call, ctx.scope))
-        elif method is not None:
+        if not self.builds_schemas:
+            return
+        if method is not None and method != "create_collection":
             schema = self._schema_node(func.value, ctx.scope)
             if schema is not None:
                 if method == "add_field":
@@ -80,7 +84,7 @@ class CollectionShapes:
 
     def see_store(self, node: ast.Attribute) -> None:
         """`schema.auto_id = ...` and the like."""
-        if isinstance(node.ctx, ast.Store):
+        if self.builds_schemas and isinstance(node.ctx, ast.Store):
             schema = self._schema_node(node.value, self.ctx.scope)
             if schema is not None:
                 self.spoiled.add(id(schema))
