@@ -307,6 +307,7 @@ class AutoIdWithIds(Rule):
         table.insert({"vector": [0.1] * 8})
         """,
         """
+        import pymilvus
         from mylib import Collection, CollectionSchema, FieldSchema
         schema = CollectionSchema([FieldSchema("id", 5, is_primary=True, auto_id=True)])
         col = Collection("docs", schema)

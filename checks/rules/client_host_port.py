@@ -85,6 +85,7 @@ class ClientHostPort(Rule):
         es = Elasticsearch(host="localhost", port=9200)
         """,
         """
+        import pymilvus
         from qdrant_client import QdrantClient as MilvusClient
         client = MilvusClient(host="localhost", port=6333)
         """,

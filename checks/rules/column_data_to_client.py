@@ -68,6 +68,7 @@ class ColumnDataToClient(Rule):
         np.insert(arr, [[1, 2], [3, 4]])
         """,
         """
+        import pymilvus
         from qdrant_client import QdrantClient
         client = QdrantClient()
         client.upsert("docs", [[1, 2], [3, 4]])

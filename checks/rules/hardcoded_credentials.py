@@ -64,6 +64,7 @@ class HardcodedCredentials(Rule):
         client = MilvusClient("./milvus.db")
         """,
         """
+        import pymilvus
         from other import MilvusClient
         client = MilvusClient(uri="http://localhost:19530", token="root:Milvus")
         """,

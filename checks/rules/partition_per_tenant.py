@@ -72,8 +72,18 @@ class PartitionPerTenant(Rule):
             table.create_partition(tenant)
         """,
         """
+        import pymilvus
         from mylib import Collection
         col = Collection("docs")
+        for tenant in tenants:
+            col.create_partition(f"tenant_{tenant}")
+        """,
+        # A class of the user's own named Collection.
+        """
+        from pymilvus import MilvusClient
+        class Collection:
+            def create_partition(self, name): ...
+        col = Collection()
         for tenant in tenants:
             col.create_partition(f"tenant_{tenant}")
         """,

@@ -53,9 +53,18 @@ class QueryWithoutFilterOrLimit(Rule):
         df.query("")
         """,
         """
+        from pymilvus import MilvusClient
         from mylib import Collection
         col = Collection("docs")
         col.query("")
+        """,
+        """
+        import json
+        from pymilvus import MilvusClient
+        class Collection:
+            def query(self, expr=""): ...
+        Collection().query()
+        json.load(open("x.json"))
         """,
         """
         from pymilvus import Collection

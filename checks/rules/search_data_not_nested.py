@@ -74,9 +74,16 @@ class SearchDataNotNested(Rule):
         index.search([0.1, 0.2, 0.3], k=3)
         """,
         """
+        from pymilvus import MilvusClient
         from mylib import Collection
         col = Collection("docs")
         col.search([0.1, 0.2, 0.3], "vec", {}, limit=3)
+        """,
+        """
+        import pymilvus
+        class Collection:
+            def search(self, vector): ...
+        Collection().search([0.1, 0.2, 0.3])
         """,
         # ORM with a nested vector.
         """

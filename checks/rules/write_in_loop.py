@@ -95,12 +95,23 @@ class WriteInLoop(Rule):
             sys.stdout.flush()
         """,
         """
+        from pymilvus import MilvusClient
         from pymongo import MongoClient
         from mylib import Collection
         col = Collection("docs")
         for row in rows:
             col.insert({"id": row})
             col.flush()
+        """,
+        """
+        import json
+        from pymilvus import MilvusClient
+        class Collection:
+            def insert(self, row): ...
+        store = Collection()
+        for line in open("rows.jsonl"):
+            store.insert(json.loads(line))
+            store.insert({"id": 1})
         """,
         # ORM: a one-element list is a column list, i.e. a batch, in the column layout.
         """
