@@ -436,6 +436,94 @@ def test_index_params_bound_to_a_name_are_spread():
     )
 
 
+def test_a_variable_bound_in_both_branches_of_an_existence_check():
+    assert_migrates(
+        """
+        from pymilvus import connections, Collection, utility
+        connections.connect(uri="demo.db")  # local file
+        if utility.has_collection(NAME):
+            collection = Collection(NAME)
+        else:
+            collection = Collection(NAME, schema)
+        collection.load()
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="demo.db")  # local file
+        if client.has_collection(NAME):
+            pass
+        else:
+            if not client.has_collection(NAME):
+                client.create_collection(collection_name=NAME, schema=schema)
+        client.load_collection(collection_name=NAME)
+        """,
+    )
+
+
+def test_a_name_shadowed_where_the_collection_is_used_is_hoisted():
+    assert_migrates(
+        """
+        from pymilvus import connections, Collection
+        connections.connect(uri="demo.db")
+        NAME = "docs"
+        col = Collection(NAME)
+        def f(NAME):
+            col.load()
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="demo.db")
+        NAME = "docs"
+        col_name = NAME
+        def f(NAME):
+            client.load_collection(collection_name=col_name)
+        """,
+    )
+
+
+def test_schema_level_primary_and_auto_id_and_field_names_that_are_not_identifiers():
+    assert_migrates(
+        """
+        from pymilvus import connections, Collection, CollectionSchema, FieldSchema, DataType
+        connections.connect(uri="demo.db")
+        fields = [FieldSchema("pk", DataType.INT64), FieldSchema("my vec", DataType.FLOAT_VECTOR, dim=2), FieldSchema("n", DataType.INT8)]
+        schema = CollectionSchema(fields, primary_field="pk", auto_id=True)
+        col = Collection(f"docs_{suffix}", schema)
+        col.insert([[[0.1, 0.2], [0.3, 0.4]], [1, 2]])
+        """,
+        """
+        from pymilvus import MilvusClient, CollectionSchema, FieldSchema, DataType
+        client = MilvusClient(uri="demo.db")
+        fields = [FieldSchema("pk", DataType.INT64), FieldSchema("my vec", DataType.FLOAT_VECTOR, dim=2), FieldSchema("n", DataType.INT8)]
+        schema = CollectionSchema(fields, primary_field="pk", auto_id=True)
+        col_name = f"docs_{suffix}"
+        if not client.has_collection(col_name):
+            client.create_collection(collection_name=col_name, schema=schema)
+        client.insert(
+            collection_name=col_name,
+            data=[
+                dict(zip(["my vec", "n"], row))
+                for row in zip([[0.1, 0.2], [0.3, 0.4]], [1, 2])
+            ],
+        )
+        """,
+    )
+
+
+def test_a_schema_edited_after_the_fact_blocks_column_inserts():
+    assert_untouched(
+        """
+        from pymilvus import connections, Collection, CollectionSchema, FieldSchema, DataType
+        connections.connect(uri="demo.db")
+        fields = [FieldSchema("id", DataType.INT64, is_primary=True)]
+        fields.append(FieldSchema("v", DataType.FLOAT_VECTOR, dim=2))
+        col = Collection("docs", CollectionSchema(fields))
+        col.insert([ids, vectors])
+        """,
+        "the field list `fields` is changed or used beyond call arguments",
+    )
+
+
 # --- scopes -----------------------------------------------------------------------------------
 
 
@@ -656,6 +744,48 @@ def test_other_connections_and_stored_collections_are_left():
                 self.col = Collection("docs")
         """,
         "the Collection object is used in a way this codemod cannot follow",
+    )
+
+
+def test_a_blocked_collection_lists_every_statement_it_keeps():
+    result = assert_untouched(
+        """
+        from pymilvus import connections, Collection
+        connections.connect(uri="demo.db")
+        col = Collection("docs", schema)
+        col.insert([vectors])
+        print(col.insert([vectors]).primary_keys)
+        col.load()
+        """,
+        "the result of `.insert(...)` is used",
+    )
+    assert sorted(line for line, _ in result.remaining) == [3, 4, 5, 6, 7]
+
+
+def test_a_local_milvus_client_name_blocks_the_migration():
+    assert_untouched(
+        """
+        from mylib import MilvusClient
+        from pymilvus import connections, utility
+        connections.connect(uri="demo.db")
+        utility.list_collections()
+        """,
+        "`MilvusClient` names something else in this module",
+    )
+
+
+def test_output_that_python_would_reject_is_never_returned():
+    # ORM calls before the connect in the same function: `global client` would come too late.
+    assert_untouched(
+        """
+        from pymilvus import connections, utility
+        def setup():
+            utility.has_collection("docs")
+            connections.connect(uri="demo.db")
+        def names():
+            return utility.list_collections()
+        """,
+        "would not compile (name 'client' is used prior to global declaration)",
     )
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from checks.codemods import migrate_orm_to_client
 
-SEED_ORM = '''\
+SEED_ORM = """\
 import json
 import random
 import sys
@@ -102,11 +102,11 @@ print("RESULT " + json.dumps({"rows": collection.num_entities, "hits": hits}))
 # Release when done
 collection.release()
 connections.disconnect("default")
-'''
+"""
 
 # The same data reached through helpers: the connection made in one function, the collection
 # fetched by name in others, query/delete/num_entities, utility calls, an inline Collection.
-HELPERS_ORM = '''\
+HELPERS_ORM = """\
 import json
 import random
 import sys
@@ -158,7 +158,7 @@ print("RESULT " + json.dumps({
     "listed": NAME in utility.list_collections(),
 }))
 connections.disconnect("default")
-'''
+"""
 
 
 def run(source: str, tmp_path: Path, name: str, *warning_flags: str) -> tuple[dict, str]:
@@ -221,7 +221,9 @@ def test_client_hits_support_orm_style_access(tmp_path):
             ]
         )
         client.create_collection("docs", schema=schema)
-        client.insert("docs", [{"pk": i, "vec": [i, 1.0, 0.5, 0.1], "text": f"t{i}"} for i in range(5)])
+        client.insert(
+            "docs", [{"pk": i, "vec": [i, 1.0, 0.5, 0.1], "text": f"t{i}"} for i in range(5)]
+        )
         index_params = client.prepare_index_params()
         index_params.add_index(field_name="vec", index_type="FLAT", metric_type="L2")
         client.create_index("docs", index_params)
@@ -233,5 +235,5 @@ def test_client_hits_support_orm_style_access(tmp_path):
         assert hit.get("text") == hit["text"] == "t2"  # fields also read straight off the hit
         assert hits.ids == [h.id for h in hits]
         with pytest.raises(KeyError):
-            hit["id"]  # noqa: B018 - the dict is keyed by the primary key's own name
+            hit["id"]  # the dict is keyed by the primary key's own name, "pk"
         client.close()

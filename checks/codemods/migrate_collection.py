@@ -116,6 +116,10 @@ class CollectionPlanner:
     def plan_variable(self, target: cst.Name, bindings: list, unit: Unit) -> None:
         """A variable bound by `= Collection(...)` (once, or in each branch of an if)."""
         facts = self.facts
+        references = {id(a.node): a for b in bindings for a in b.references}.values()
+        references = sorted(references, key=lambda a: facts.line(a.node))
+        for node in [b.node for b in bindings] + [a.node for a in references]:
+            unit.sites.append((facts.line(node), snippet(facts.code(facts.statement(node)))))
         creations = []
         for binding in bindings:
             found = facts.assigned_value(binding)
@@ -124,9 +128,7 @@ class CollectionPlanner:
                 raise Unmigratable(f"`{target.value}` is also bound to something else")
             if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
                 raise Unmigratable(f"`{target.value} = Collection(...)` shares its line")
-            unit.sites.append((facts.line(value), snippet(facts.code(line))))
             creations.append((value, self.bind_collection(value), line))
-        references = {id(a.node): a for b in bindings for a in b.references}.values()
         name_node = self.same_name(target, [bound["name"].value for _, bound, _ in creations])
         hoist = self.needs_hoisting(name_node, references)
         if hoist and len(creations) > 1:
@@ -135,9 +137,8 @@ class CollectionPlanner:
         if hoist:
             name_code = self.names.fresh(f"{target.value}_name", "collection_name")
         fields = self.fields_or_reason([bound.get("schema") for _, bound, _ in creations])
-        for access in sorted(references, key=lambda a: facts.line(a.node)):
+        for access in references:
             use = access.node
-            unit.sites.append((facts.line(use), snippet(facts.code(facts.statement(use)))))
             try:
                 self.plan_use(use, name_code, fields, unit)
             except Unmigratable as exc:
@@ -180,9 +181,11 @@ class CollectionPlanner:
         """False if the name's source can be repeated at every use and mean the same there."""
         if string_value(name_node) is not None:
             return False
-        if not isinstance(name_node, cst.Name) or self.facts.single_assignment(name_node) is None:
+        if not isinstance(name_node, cst.Name):
             return True
-        bindings = self.facts.assignments(name_node)
+        bindings = self.facts.assignments(name_node)  # one `=` or one import: a constant
+        if len(bindings) > 1:
+            return True
         for access in references:
             scope = self.facts.scope(access.node)
             if scope is None or set(scope[name_node.value]) != bindings:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import Scope
+from libcst.metadata import ImportAssignment, Scope
 
 from checks.codemods.call_args import Unbindable, bind_args, bool_value, literal_text, string_value
 from checks.codemods.module_facts import ModuleFacts
@@ -56,6 +56,8 @@ def find_client(facts: ModuleFacts, calls: list[cst.Call], name: str) -> Client:
         lines = ", ".join(str(facts.line(c)) for c in connects)
         raise Unmigratable(f"several `connections.connect(...)` calls (lines {lines})")
     [call] = connects
+    if any(not from_pymilvus(a) for a in facts.scope(facts.module).assignments["MilvusClient"]):
+        raise Unmigratable("`MilvusClient` names something else in this module")
     line = facts.expression_statement(call)
     if line is None:
         raise Unmigratable("`connections.connect(...)` is not a statement of its own")
@@ -66,6 +68,14 @@ def find_client(facts: ModuleFacts, calls: list[cst.Call], name: str) -> Client:
         raise Unmigratable(str(exc)) from exc
     alias = "default" if alias_arg is None else string_value(alias_arg.value)
     return Client(name, alias, facts.scope(line), line, facts.line(call))
+
+
+def from_pymilvus(assignment) -> bool:
+    """True for a binding made by `from pymilvus... import MilvusClient`."""
+    node = assignment.node if isinstance(assignment, ImportAssignment) else None
+    if not isinstance(node, cst.ImportFrom) or node.module is None:
+        return False
+    return (cst.helpers.get_full_name_for_node(node.module) or "").split(".")[0] == "pymilvus"
 
 
 def client_args(call: cst.Call, where: Where) -> list[Arg]:

@@ -103,9 +103,23 @@ def migrate_module(module: cst.Module, source: str) -> MigrationResult:
             )
     new_module = wrapper.module.visit(ApplyEdits(wrapper.module, edits))
     code = fix_imports(new_module).code
-    cst.parse_module(code)  # the output must parse; a failure lands in the caller's except
+    if (error := compile_error(code)) is not None and compile_error(source) is None:
+        # e.g. `global client` after a use of it: it parses, but Python rejects it.
+        message = f"the migration would not compile ({error.msg}); nothing migrated"
+        return MigrationResult(source, remaining=[(error.lineno or 1, message)])
     described = [f"line {line}: {text}" for line, text in sorted(migrated)]
     return MigrationResult(code, described, sorted(set(remaining)))
+
+
+def compile_error(code: str) -> SyntaxError | None:
+    """The SyntaxError Python would raise compiling the code (never running it), if any."""
+    try:
+        compile(code, "<migrated>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    except ValueError:  # null bytes: not ours to judge
+        return None
+    return None
 
 
 class CollectOrmUses(cst.CSTVisitor):
