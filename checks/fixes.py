@@ -20,7 +20,7 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from checks.diagnostic import Diagnostic
 
@@ -90,8 +90,13 @@ class Fixer:
     `fixed(diagnostic, description)`. A diagnostic it does not mark as fixed stays reported.
     """
 
+    # A partial fixer (a migration) may resolve only some of the findings it claims: the step
+    # is kept when it resolves at least one and brings no new error of another rule.
+    partial: ClassVar[bool] = False
+
     def __init__(self, diagnostics: Sequence[Diagnostic]):
         super().__init__()
+        self.notes: list[tuple[int, str]] = []  # (line, what changed), reported instead
         self.pending: dict[Span, list[Diagnostic]] = {}
         for diagnostic in diagnostics:
             self.pending.setdefault(span_of(diagnostic), []).append(diagnostic)
@@ -502,31 +507,54 @@ class _Rewrite:
         from checks.engine import check_source
 
         result = check_source(new_code, self.options, self.path)
+        claimed = [d for d, _ in applied]
+        if fixer.partial:
+            resolved = _resolved(self.diagnostics, result.diagnostics, claimed)
+            ok = bool(resolved) and not _new_errors(
+                self.diagnostics, result.diagnostics, exempt=rule.code
+            )
+        else:
+            resolved = claimed
+            ok = len(_resolved(self.diagnostics, result.diagnostics, claimed)) == len(
+                claimed
+            ) and not _new_errors(self.diagnostics, result.diagnostics)
         if (
-            result.error is not None
+            not ok
+            or result.error is not None
             or (self.compiles and not _compiles(new_code, self.path))
-            or not _resolves(self.diagnostics, result.diagnostics, [d for d, _ in applied])
         ):
-            self.rejected.update(_key(d) for d, _ in applied)
+            self.rejected.update(_key(d) for d in claimed)
             return False
-        applied = sorted(applied, key=lambda fix: fix[0].sort_key())
-        self.applied += [AppliedFix(d.code, d.line, text) for d, text in applied]
+        # The code changed: what failed before may work now (the next round retries it).
+        kept = {id(d) for d in resolved}
+        self.rejected = {_key(d) for d in claimed if id(d) not in kept}
+        if fixer.notes:
+            records = [AppliedFix(rule.code, line, text) for line, text in fixer.notes]
+        else:
+            records = [AppliedFix(d.code, d.line, text) for d, text in applied if id(d) in kept]
+        self.applied += sorted(records, key=lambda fix: fix.line)
         self.code, self.diagnostics = new_code, result.diagnostics
         return True
 
 
-def _resolves(before: list[Diagnostic], after: list[Diagnostic], fixed: list[Diagnostic]) -> bool:
-    """The fixed findings are gone, and no new error appeared."""
-    was, now, gone = (
-        Counter(map(_key, before)),
-        Counter(map(_key, after)),
-        Counter(map(_key, fixed)),
-    )
-    if any(was[key] - now[key] < count for key, count in gone.items()):
-        return False
+def _resolved(
+    before: list[Diagnostic], after: list[Diagnostic], claimed: list[Diagnostic]
+) -> list[Diagnostic]:
+    """The claimed findings that re-checking no longer reports (matched by code and message)."""
+    gone = Counter(map(_key, before)) - Counter(map(_key, after))
+    resolved = []
+    for diagnostic in claimed:
+        if gone[_key(diagnostic)] > 0:
+            gone[_key(diagnostic)] -= 1
+            resolved.append(diagnostic)
+    return resolved
+
+
+def _new_errors(before: list[Diagnostic], after: list[Diagnostic], exempt: str = "") -> bool:
+    """Whether an error finding appeared (a partial fixer's own rule is exempt)."""
     errors_before = Counter(_key(d) for d in before if d.severity == "error")
-    errors_after = Counter(_key(d) for d in after if d.severity == "error")
-    return not errors_after - errors_before
+    errors_after = Counter(_key(d) for d in after if d.severity == "error" and d.code != exempt)
+    return bool(errors_after - errors_before)
 
 
 def _compiles(source: str, path: str) -> bool:

@@ -10,6 +10,9 @@ warnings silenced (MV101 is not what these tests are about).
 from __future__ import annotations
 
 import contextlib
+import json
+import subprocess
+import sys
 import warnings
 
 import pytest
@@ -136,13 +139,16 @@ MISTAKES = {
 }
 
 
-def run(program: str, tmp_path) -> list[tuple[str, float]]:
-    """Execute a program on a fresh Milvus Lite file; return its HITS."""
+def run(program: str, tmp_path, *, deprecations: str = "ignore") -> list[tuple[str, float]]:
+    """Execute a program on a fresh Milvus Lite file; return its HITS.
+
+    `deprecations="error"` turns PyMilvusDeprecationWarning (a FutureWarning) into an error.
+    """
     db = tmp_path / f"run{len(list(tmp_path.iterdir()))}.db"
     namespace = {"DB": str(db), "__name__": "__seed__"}
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # PyMilvusDeprecationWarning
+            warnings.simplefilter(deprecations, FutureWarning)
             exec(compile(program, "<seed>", "exec"), namespace)
     finally:
         with contextlib.suppress(Exception):
@@ -187,3 +193,40 @@ def test_silent_mistake_really_changes_results(mistake, expected, tmp_path):
     """Unfixed, these run on Milvus Lite but return other hits (the ORM drops `filter=`; Lite
     searches with the wrong metric where a server would refuse): the fixes matter."""
     assert run(MISTAKES[mistake][3], tmp_path) != expected
+
+
+# MV101: the ORM → MilvusClient migration (unsafe) -------------------------------------------
+
+
+def test_migrated_seed_runs_without_deprecations_and_gives_the_same_hits(expected, tmp_path):
+    """The seed pattern, migrated, in a fresh interpreter under -W error::FutureWarning."""
+    result = rewrite_source(CORRECT, Options(), unsafe=True)
+    assert "MV101" in {fix.code for fix in result.applied}
+    assert result.remaining == []
+    assert "connections" not in result.code and "Collection(" not in result.code
+    script = tmp_path / "migrated.py"
+    script.write_text(
+        f"DB = {str(tmp_path / 'migrated.db')!r}\n"
+        + result.code
+        + "import json\nprint(json.dumps(HITS))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error::FutureWarning", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [tuple(hit) for hit in json.loads(done.stdout.splitlines()[-1])] == expected
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_every_fix_then_migration_gives_the_same_hits(mistake, expected, tmp_path):
+    """Each mistake, fixed with the unsafe fixes too (so migrated to MilvusClient)."""
+    code, edition, _, program = MISTAKES[mistake]
+    result = rewrite_source(program, Options(edition=edition), unsafe=True)
+    assert code not in {d.code for d in result.remaining}
+    migrated = edition == "2026.11"  # MV101 belongs to the current edition
+    assert migrated == ("MV101" in {fix.code for fix in result.applied})
+    deprecations = "error" if migrated else "ignore"
+    assert run(result.code, tmp_path, deprecations=deprecations) == expected

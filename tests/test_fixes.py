@@ -49,12 +49,17 @@ def test_invalid_example_is_fixed(rule, example: Invalid):
     if example.fixed is not None:
         assert result.code == example_source(example.fixed)
     ast.parse(result.code)
-    # Every finding the rule offers to fix is fixed, and only those.
     left = [d for d in result.remaining if d.code == rule.code]
-    assert [d for d in left if d.fix != "none"] == []
-    assert len(left) == len(before) - len(fixable)
-    assert len([a for a in result.applied if a.code == rule.code]) == len(fixable)
-    if fixable:
+    applied = [a for a in result.applied if a.code == rule.code]
+    if rule.fixer.partial:
+        # A migration fixes what it can and leaves the rest whole, still reported.
+        assert len(left) < len(before) if applied else result.code == source
+    else:
+        # Every finding the rule offers to fix is fixed, and only those.
+        assert [d for d in left if d.fix != "none"] == []
+        assert len(left) == len(before) - len(fixable)
+        assert len(applied) == len(fixable)
+    if applied:
         assert result.diff.startswith("--- a/<snippet>\n+++ b/<snippet>\n")
     else:
         assert result.code == source and result.diff == ""

@@ -20,9 +20,16 @@ from checks.fixes import rewrite_source
 from checks.rules import ALL_RULES
 from checks.rules.base import Invalid, Valid, example_source
 
-SETTINGS = settings(
-    max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None
-)
+
+def _settings(examples: int):
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+
+
 PRELUDE = "from pymilvus import MilvusClient, Collection\n"
 OPTIONS = [Options(), Options(edition="2026.01"), Options(pymilvus_version="2.4")]
 
@@ -41,24 +48,27 @@ def _check_rewrite(source: str, options: Options) -> None:
     assert [d.to_dict() for d in fresh] == [d.to_dict() for d in result.remaining]
 
 
-@SETTINGS
+@_settings(30)
 @given(hypothesmith.from_grammar(), st.sampled_from(OPTIONS))
 def test_random_programs_from_the_grammar(source, options):
     _check_rewrite(PRELUDE + source, options)
 
 
-@SETTINGS
+@_settings(15)
 @given(hypothesmith.from_node(), st.sampled_from(OPTIONS))
 def test_random_programs_from_libcst_nodes(source, options):
     _check_rewrite(PRELUDE + source, options)
 
 
 def _example_sources() -> list[str]:
+    """Every rule's examples; the invalid ones twice, so that most programs have fixes."""
     sources = []
     for rule in ALL_RULES:
-        for example in [*rule.VALID, *rule.INVALID]:
-            code = example.code if isinstance(example, Invalid | Valid) else example
-            sources.append(example_source(code))
+        for example in rule.VALID:
+            sources.append(example_source(example.code if isinstance(example, Valid) else example))
+        for example in rule.INVALID:
+            code = example.code if isinstance(example, Invalid) else example
+            sources += [example_source(code)] * 2
     return sources
 
 
@@ -86,7 +96,7 @@ def milvus_programs(draw) -> str:
     return "".join(chunks)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@_settings(80)
 @given(milvus_programs(), st.sampled_from(OPTIONS))
 def test_programs_made_of_rule_examples(source, options):
     ast.parse(source)

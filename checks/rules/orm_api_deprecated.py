@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from checks.fixes import Fixer, cst
 from checks.model import PUBLIC_NAMES, canonical
 from checks.rules.base import Invalid, Rule, Valid
 
@@ -44,6 +45,29 @@ def deprecated_name(module: str, name: str) -> bool:
     )
 
 
+class MigrateToMilvusClient(Fixer):
+    """Migrate the module's ORM code to MilvusClient with the MV101 codemod (checks.codemods).
+
+    What the codemod cannot migrate it leaves whole; those findings stay reported.
+    """
+
+    partial = True
+
+    def leave_Module(self, original_node, updated_node):
+        from checks.codemods import migrate_orm_to_client
+
+        result = migrate_orm_to_client(updated_node.code)
+        if not result.migrated or result.code == updated_node.code:
+            return updated_node
+        for diagnostic in [d for found in self.pending.values() for d in found]:
+            self.fixed(diagnostic, "migrated to MilvusClient")
+        for line in result.migrated:
+            number, _, what = line.partition(": ")
+            number = number.removeprefix("line ")
+            self.notes.append((int(number) if number.isdigit() else 1, what or line))
+        return cst.parse_module(result.code)
+
+
 class OrmApiDeprecated(Rule):
     """The ORM API (connections, Collection, utility, ...) is deprecated: use MilvusClient."""
 
@@ -52,6 +76,7 @@ class OrmApiDeprecated(Rule):
     severity = "warning"
     severity_by_version = {">=3.1": "error"}
     fix = "unsafe"
+    fixer = MigrateToMilvusClient
     pymilvus = ">=2.6"
     editions = frozenset({"2026.11"})
 
