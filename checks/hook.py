@@ -42,8 +42,7 @@ class OutOfTime(BaseException):
 def main() -> int:
     try:
         raw = sys.stdin.buffer.read()
-        # No Python path in the payload at all: the common case, decided without parsing JSON.
-        if b".py" not in raw and b".ipynb" not in raw:
+        if not may_concern_pymilvus(raw):
             return 0
         import json  # with re and enum, 7 ms: not before the payload can concern Python
         import signal
@@ -75,6 +74,35 @@ def main() -> int:
     except BaseException as exc:  # fail open, whatever happened
         _warn(f"{exc.__class__.__name__}: {exc}")
         return 0
+
+
+def may_concern_pymilvus(raw: bytes) -> bool:
+    """Decided on the payload's bytes, before paying for `import json` (most edits end here).
+
+    No Python path in it: no. Nothing in it mentions pymilvus: no, unless it is a PreToolUse
+    Edit or NotebookEdit, whose file on disk may (PostToolUse payloads carry the original file
+    and the edit; a Write carries its content).
+    """
+    if b".py" not in raw and b".ipynb" not in raw:
+        return False
+    if any(word.encode() in raw for word in MILVUS_WORDS):
+        return True
+    return _peek(raw, b"hook_event_name") == b"PreToolUse" and _peek(raw, b"tool_name") in (
+        b"Edit",
+        b"NotebookEdit",
+    )
+
+
+def _peek(raw: bytes, key: bytes) -> bytes | None:
+    """The string value of a top-level key. A quoted key cannot occur inside a JSON string
+    (its quotes would be escaped), so the first match is the key itself."""
+    start = raw.find(b'"' + key + b'"')
+    if start < 0:
+        return None
+    colon = raw.find(b":", start + len(key) + 2)
+    opening = raw.find(b'"', colon + 1)
+    closing = raw.find(b'"', opening + 1)
+    return raw[opening + 1 : closing] if 0 <= colon < opening < closing else None
 
 
 def _out_of_time(signum, frame):
@@ -354,13 +382,13 @@ def pre_tool_use(payload: dict, change: Change) -> dict | None:
     before = Module.of(change.before, change.is_notebook)
     after = Module.of(change.after, change.is_notebook)
     found = introduced(before, after, settings.options, change.path)
-    if not any(settings.blocks(d) for d in found):
-        return None  # warnings and info are reported after the write
-    if settings.mode == "autofix":
+    if settings.mode == "autofix" and any(d.fix == "safe" for d in found):
         fixed = autofix(payload, change, before, after, found, settings)
         if fixed is not None:
             return fixed
-    return deny(change, after, found, settings)
+    if any(settings.blocks(d) for d in found):
+        return deny(change, after, found, settings)
+    return None  # warnings and info are reported after the write
 
 
 def deny(change: Change, after: Module, found: list, settings: Settings, fixable=()) -> dict:

@@ -368,6 +368,14 @@ def test_autofix_that_would_undo_the_edit_denies_it(plugin):
     assert "MV102" in output["permissionDecisionReason"]
 
 
+def test_autofix_applies_safe_fixes_of_warnings_too(plugin):
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=STALE_READ)
+    updated = plugin.pre(pre, MILVUS_CTO_HOOK_MODE="autofix").output["updatedInput"]
+    assert 'consistency_level="Strong"' in updated["content"]
+    context = plugin.post(plugin.write(pre, updated), MILVUS_CTO_HOOK_MODE="autofix")
+    assert "- line 8: MV004" in context.output["additionalContext"]
+
+
 def test_autofix_denies_what_it_cannot_fix(plugin):
     (plugin.project / "app.py").write_text(CORRECT)
     pre = plugin.payload(
@@ -513,8 +521,26 @@ def test_non_milvus_edits_import_nothing_heavy(plugin, name, content):
     assert imported, "no -X importtime output: the hook did not run Python"
     assert not [m for m in imported if m.startswith(HEAVY_MODULES)]
     assert "site" not in imported  # python -S: site-packages are not even looked at
-    if name.endswith(".md"):
-        assert "json" not in imported  # decided on the raw bytes
+    assert "json" not in imported  # decided on the payload's bytes
+
+
+def test_an_edit_that_does_not_mention_pymilvus_still_sees_the_file_on_disk(plugin):
+    from checks.hook import may_concern_pymilvus
+
+    (plugin.project / "app.py").write_text(CORRECT)
+    pre = plugin.payload(
+        "pretooluse-edit", file_path=app_path(plugin), old_string=LOAD_LINE, new_string="pass\n"
+    )
+    raw = json.dumps(pre).encode()
+    assert not any(word in raw for word in (b"pymilvus", b"MilvusClient", b"Collection"))
+    assert may_concern_pymilvus(raw)
+    assert "MV001" in plugin.pre(pre).output["permissionDecisionReason"]
+    # The same edit after the fact carries the original file, which mentions pymilvus.
+    post = plugin.edit(pre)
+    assert may_concern_pymilvus(json.dumps(post).encode())
+    write = plugin.payload("pretooluse-write", file_path=app_path(plugin), content="x = 1\n")
+    assert not may_concern_pymilvus(json.dumps(write).encode())
+    assert not may_concern_pymilvus(b'{"tool_name": "Edit", "tool_input": {"file_path": "a.md"}}')
 
 
 def test_non_milvus_edit_costs_about_one_python_start(plugin):

@@ -196,6 +196,9 @@ def test_mcp_json_starts_the_server_in_both_scopes(tmp_path, scope):
 # --- The launcher's interpreter ---------------------------------------------------------------
 
 
+STAND_IN = "import sys\n\n\ndef main():\n    print({})\n    return 0\n"
+
+
 @pytest.fixture
 def fake_plugin(tmp_path) -> Path:
     """A plugin root with the real launcher and a stand-in hook that says who ran it."""
@@ -204,7 +207,7 @@ def fake_plugin(tmp_path) -> Path:
     shutil.copy(LAUNCHER, root / ".claude" / "hooks" / "milvus-cto")
     shutil.copy(SETUP, root / ".claude" / "hooks" / "setup_env.py")
     (root / "checks").mkdir()
-    (root / "checks" / "hook.py").write_text("import sys; print('hook by', sys.executable)\n")
+    (root / "checks" / "hook.py").write_text(STAND_IN.format("'hook by', sys.executable"))
     return root
 
 
@@ -250,9 +253,9 @@ def test_interpreter_order(fake_plugin, tmp_path):
 
 
 def test_hook_runs_with_python_S(fake_plugin, tmp_path):
-    (fake_plugin / "checks" / "hook.py").write_text("import sys; print(sys.flags.no_site)\n")
+    (fake_plugin / "checks" / "hook.py").write_text(STAND_IN.format("sys.flags.no_site"))
     done = launch(fake_plugin, tmp_path, "hook", MILVUS_CTO_PYTHON=sys.executable)
-    assert done.stdout == b"1\n"
+    assert (done.stdout, done.stderr) == (b"1\n", b"")
 
 
 def load_setup():
