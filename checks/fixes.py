@@ -160,36 +160,30 @@ class Fixer:
         """
         if not self.pending:
             return updated
-        body = list(updated.body)
-        inserts: list[tuple[int, int | None, Any]] = []  # (statement index, small index, text)
+        suite = isinstance(updated, cst.SimpleStatementSuite)  # `if x: a(); b()`
+        inserts: list[tuple[int, int, str]] = []  # (statement index, small statement index, text)
         for index, statement in enumerate(original.body):
             for diagnostic in self.diagnostics_within(statement):
                 text = statement_for(diagnostic)
                 if text is None:
                     self.declined(diagnostic)
                     continue
-                small = None
+                small = 0
                 if isinstance(statement, cst.SimpleStatementLine):
                     small = _small_index(self, statement, diagnostic)
-                elif isinstance(statement, cst.BaseSmallStatement):
-                    small = index  # a one-line suite: the body is small statements
                 inserts.append((index, small, text))
                 self.fixed(diagnostic, describe(diagnostic, text))
-        if not inserts:
-            return updated
-        if isinstance(updated, cst.SimpleStatementSuite):
-            for index, _, text in sorted(inserts, key=lambda i: -i[0]):
+        body = list(updated.body)
+        for index, small, text in sorted(inserts, key=lambda i: (-i[0], -i[1])):
+            if suite:
                 body.insert(index, _small_statement(text))
-            return updated.with_changes(body=body)
-        for index, small, text in sorted(inserts, key=lambda i: (-i[0], -(i[1] or 0))):
-            if small:
-                line = body[index]
-                smalls = list(line.body)
+            elif small:  # after `a = 1; ` on the same line
+                smalls = list(body[index].body)
                 smalls.insert(small, _small_statement(text))
-                body[index] = line.with_changes(body=smalls)
+                body[index] = body[index].with_changes(body=smalls)
             else:
                 body.insert(index, cst.parse_statement(text + "\n"))
-        return updated.with_changes(body=body)
+        return updated.with_changes(body=body) if inserts else updated
 
 
 class ReplaceExpression(Fixer):
@@ -285,6 +279,39 @@ def append_element(elements: Sequence[Any], element: Any) -> list[Any]:
     elements[-1] = last.with_changes(comma=separator)
     elements.append(element.with_changes(comma=last.comma))
     return elements
+
+
+def remove_elements(elements: Sequence[Any], drop: Callable[[Any], bool]) -> list[Any]:
+    """Remove dict elements or call arguments, keeping the layout of what stays.
+
+    When the last element goes, the new last one ends the way it did (a trailing comma and the
+    closing line), keeping a comment of its own.
+    """
+    kept = [e for e in elements if not drop(e)]
+    if not kept or not elements or not drop(elements[-1]):
+        return kept
+    removed, own = elements[-1], kept[-1].comma
+    # Where the closing bracket's line starts: after a trailing comma, or after the argument.
+    ending = removed.comma.whitespace_after if isinstance(removed.comma, cst.Comma) else None
+    if ending is None and isinstance(removed, cst.Arg):
+        ending = removed.whitespace_after_arg
+    commented = (
+        isinstance(own, cst.Comma)
+        and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+        and own.whitespace_after.first_line.comment is not None
+    )
+    if commented and isinstance(ending, cst.ParenthesizedWhitespace):
+        # Keep the comment on its line: a trailing comma, then the closing line as it was.
+        layout = own.whitespace_after.with_changes(last_line=ending.last_line, indent=ending.indent)
+        changes = {"comma": own.with_changes(whitespace_after=layout)}
+        if isinstance(removed, cst.Arg):
+            changes["whitespace_after_arg"] = cst.SimpleWhitespace("")
+    else:
+        changes = {"comma": removed.comma}
+        if isinstance(removed, cst.Arg):
+            changes["whitespace_after_arg"] = removed.whitespace_after_arg
+    kept[-1] = kept[-1].with_changes(**changes)
+    return kept
 
 
 def literal_int(node: libcst.CSTNode | None) -> int | None:
@@ -435,11 +462,12 @@ class _Rewrite:
         self.rejected: set[tuple[str, str]] = set()
         self.compiles = _compiles(source, path)
         self.steps = 0
-
-    def fixable(self, diagnostic: Diagnostic) -> bool:
         from checks.rules import RULES_BY_CODE
 
-        rule = RULES_BY_CODE.get(diagnostic.code)
+        self.rules_by_code = RULES_BY_CODE
+
+    def fixable(self, diagnostic: Diagnostic) -> bool:
+        rule = self.rules_by_code.get(diagnostic.code)
         return (
             rule is not None
             and rule.fixer is not None
@@ -449,15 +477,13 @@ class _Rewrite:
         )
 
     def run(self) -> None:
-        from checks.rules import RULES_BY_CODE
-
         for _ in range(MAX_ROUNDS):
             codes = sorted({d.code for d in self.diagnostics if self.fixable(d)})
             if not codes:
                 return
             changed = False
             for code in codes:
-                changed |= self.fix_rule(RULES_BY_CODE[code])
+                changed |= self.fix_rule(self.rules_by_code[code])
                 if self.steps >= MAX_STEPS:
                     return
             if not changed:

@@ -370,3 +370,70 @@ def test_mv007_then_mv004_reach_a_fixpoint():
         """,
         "MV007",
     )
+
+
+# MV102, MV113, MV116 ----------------------------------------------------------------------
+
+
+def test_mv113_keeps_comments_and_the_closing_line():
+    assert_fixed(
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(
+            host="10.0.0.5",  # the server
+            port=19530
+        )
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(
+            uri="http://10.0.0.5:19530",  # the server
+        )
+        """,
+        "MV113",
+    )
+    assert_fixed(
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(
+            host="10.0.0.5",
+            port=19530,
+            token=TOKEN,
+        )
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(
+            uri="http://10.0.0.5:19530",
+            token=TOKEN,
+        )
+        """,
+        "MV113",
+        select=["MV113"],
+    )
+
+
+def test_mv102_and_mv116_in_a_multiline_call_with_comments():
+    assert_fixed(
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="http://localhost:19530")
+        hits = client.search(
+            "docs",
+            data=([0.1, 0.2]),  # one vector
+            top_k=3,  # how many
+            expr="id > 0",
+        )
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="http://localhost:19530")
+        hits = client.search(
+            "docs",
+            data=([[0.1, 0.2]]),  # one vector
+            limit=3,  # how many
+            filter="id > 0",
+        )
+        """,
+        "MV102",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from checks.fixes import ReplaceExpression, cst, keyword_argument
+from checks.fixes import ReplaceExpression, cst, keyword_argument, remove_elements
 from checks.model import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword, positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
@@ -25,15 +25,9 @@ class ConnectWithUri(ReplaceExpression):
             return updated_node
         remove = set(diagnostic.fix_data["remove"])
         uri = keyword_argument("uri", cst.parse_expression(diagnostic.fix_data["uri"]))
-        args, replaced = [], False
-        for arg in updated_node.args:
-            if arg.keyword is None or arg.keyword.value not in remove:
-                args.append(arg)
-            elif not replaced:
-                args.append(uri.with_changes(comma=arg.comma))
-                replaced = True
-        if updated_node.args[-1].keyword and updated_node.args[-1].keyword.value in remove:
-            args[-1] = args[-1].with_changes(comma=updated_node.args[-1].comma)
+        first = next(a for a in updated_node.args if a.keyword and a.keyword.value in remove)
+        args = [uri.with_changes(comma=a.comma) if a is first else a for a in updated_node.args]
+        args = remove_elements(args, lambda a: a.keyword is not None and a.keyword.value in remove)
         self.fixed(diagnostic, f"{' and '.join(f'`{r}=`' for r in sorted(remove))} → `uri=`")
         return updated_node.with_changes(args=args)
 

@@ -15,7 +15,8 @@ class WrapVectorInList(ReplaceExpression):
     description = "wrap `{old}` in a list"
 
     def replacement(self, diagnostic, node):
-        return cst.List(elements=[cst.Element(value=node)])
+        # The vector's own parentheses, if any, go around the new list.
+        return cst.List(elements=[cst.Element(value=node.with_changes(lpar=[], rpar=[]))])
 
 
 class SearchDataNotNested(Rule):
