@@ -54,6 +54,8 @@ class MigrationResult:
 
 def migrate_orm_to_client(source: str) -> MigrationResult:
     """Rewrite the ORM calls of one module to MilvusClient; see the module docstring."""
+    if "pymilvus" not in source:  # every name this matches comes from a pymilvus import
+        return MigrationResult(source)
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -67,7 +69,7 @@ def migrate_orm_to_client(source: str) -> MigrationResult:
 
 
 def migrate_module(module: cst.Module, source: str) -> MigrationResult:
-    wrapper = MetadataWrapper(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # parsed here, owned here
     facts = ModuleFacts(wrapper.module)
     with facts.resolve(wrapper):
         calls, refs = collect(wrapper.module)
