@@ -2,9 +2,9 @@
 
     sh .claude/hooks/milvus-cto hook     # PreToolUse and PostToolUse on Write|Edit|NotebookEdit
 
-The launcher runs this file as a script with `python -S`. Until an edit is known to touch a
-Python file that mentions pymilvus, nothing but the stdlib is imported: an edit of README.md
-costs one interpreter start. Then the engine checks the file as it would be after the edit,
+The launcher imports this module and calls `main()` under `python -S`. Until an edit is known
+to touch a Python file that mentions pymilvus, nothing but the stdlib is imported (not even
+site-packages): an edit of README.md costs one interpreter start. Then the engine checks the file as it would be after the edit,
 and the file before it, and only what the edit introduces is reported (a finding is old when
 the same code was reported on the same line text before).
 
@@ -30,8 +30,9 @@ MILVUS_WORDS = ("pymilvus", "MilvusClient", "Collection")
 MODES = ("guard", "autofix", "review", "off")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 MAX_FILE_BYTES = 2_000_000  # the engine's limit; bigger files are not checked
-# Below the hook timeout in hooks.json, so that a slow check still exits cleanly (fail-open).
-BUDGET_SECONDS = float(os.environ.get("MILVUS_CTO_HOOK_BUDGET", "10"))
+# Below the hook timeout in hooks.json, so that a slow check still exits cleanly (fail-open);
+# MILVUS_CTO_HOOK_BUDGET overrides it (seconds).
+BUDGET_SECONDS = 10.0
 MAX_DIFF_LINES = 40
 
 
@@ -58,8 +59,9 @@ def main() -> int:
         change = (before_and_after_pre if event == "PreToolUse" else before_and_after_post)(payload)
         if change is None or not mentions_milvus(change.after):
             return 0
-        signal.signal(signal.SIGALRM, _out_of_time)
-        signal.setitimer(signal.ITIMER_REAL, BUDGET_SECONDS)
+        budget = float(os.environ.get("MILVUS_CTO_HOOK_BUDGET") or BUDGET_SECONDS)
+        signal.signal(signal.SIGALRM, lambda signum, frame: _out_of_time(budget))
+        signal.setitimer(signal.ITIMER_REAL, budget)
         if sys.flags.no_site:
             # The launcher starts Python with -S for the fast path; the engine needs
             # site-packages (packaging, and libcst for autofix).
@@ -105,8 +107,8 @@ def _peek(raw: bytes, key: bytes) -> bytes | None:
     return raw[opening + 1 : closing] if 0 <= colon < opening < closing else None
 
 
-def _out_of_time(signum, frame):
-    raise OutOfTime(f"no answer within {BUDGET_SECONDS:g} s")
+def _out_of_time(budget: float):
+    raise OutOfTime(f"no answer within {budget:g} s")
 
 
 def _warn(message: str) -> None:
@@ -441,7 +443,9 @@ def autofix(payload, change, before, after, found, settings) -> dict | None:
         # Line numbers as the model wrote them: its findings, less those the fixes resolve.
         left = [d for d in found if (d.code, d.line) not in fixed_keys]
         fixable = [d for d in found if (d.code, d.line) in fixed_keys]
-        return deny(change, after, left or found, settings, fixable)
+        if not any(settings.blocks(d) for d in left):
+            left, fixable = found, []  # the fixes themselves left an error: show it all
+        return deny(change, after, left, settings, fixable)
     new_input = updated_input(change, after, result.code)
     if new_input is None:
         return None
