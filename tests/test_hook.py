@@ -389,6 +389,15 @@ def test_autofix_denies_what_it_cannot_fix(plugin):
     assert "MV115" in output["permissionDecisionReason"]
 
 
+def test_autofix_denies_the_rest_and_says_what_it_will_fix(plugin):
+    content = SEARCH_BEFORE_LOAD + 'rows = client.query("docs")\n'
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=content)
+    reason = plugin.pre(pre, MILVUS_CTO_HOOK_MODE="autofix").output["permissionDecisionReason"]
+    assert "- line 6: MV115" in reason
+    assert "MV001 Load" not in reason
+    assert "milvus-cto applies the safe fixes for MV001 itself once the rest is fixed." in reason
+
+
 # --- NotebookEdit -----------------------------------------------------------------------------
 
 
