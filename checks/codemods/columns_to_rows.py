@@ -15,8 +15,8 @@ import libcst as cst
 
 from checks.codemods.call_args import Unbindable, bind_args, bool_value, string_value
 from checks.codemods.module_facts import ModuleFacts
-from checks.codemods.plan import Unmigratable
-from checks.codemods.render import LINE_WIDTH, Where, is_identifier
+from checks.codemods.plan import Edit, Unmigratable
+from checks.codemods.render import LINE_WIDTH, Arg, Where, is_identifier, render_call, with_comments
 
 INSERT_PARAMS = ("data", "partition_name", "timeout")
 FIELD_SCHEMA_PARAMS = ("name", "dtype", "description")
@@ -166,3 +166,35 @@ def rows_code(columns: Columns, fields: list[str], data: cst.BaseExpression, whe
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def insert_edit(facts: ModuleFacts, call: cst.Call, attr: str, client: str, name_code, fields):
+    """(the Edit of `col.insert/upsert(data, ...)`, a note on the data's shape)."""
+    if facts.expression_statement(call) is None:
+        raise Unmigratable(f"the result of `.{attr}(...)` is used, and MilvusClient's differs")
+    try:
+        bound = bind_args(call, INSERT_PARAMS)
+    except Unbindable as exc:
+        raise Unmigratable(f"`.{attr}(...)`: {exc}") from exc
+    unknown = set(bound) - set(INSERT_PARAMS)
+    if unknown or "data" not in bound:
+        raise Unmigratable(f"`.{attr}(...)` arguments have no mapping: {sorted(unknown)}")
+    columns = classify_data(facts, bound["data"].value)
+    if columns is not None:
+        if isinstance(fields, str):
+            raise Unmigratable(fields)
+        rows_code(columns, fields, bound["data"].value, Where(facts.module))  # checks the count
+
+    def build(updated: cst.Call, where: Where) -> str:
+        args = bind_args(updated, INSERT_PARAMS)
+        items = [(name, arg.value, arg) for name, arg in args.items()]
+        rendered = [Arg("collection_name", name_code(updated))]
+        rendered += with_comments(items, where, updated.whitespace_before_args)
+        if columns is not None:
+            data = next(i for i, arg in enumerate(rendered) if arg.keyword == "data")
+            rows = rows_code(columns, fields, args["data"].value, where)
+            rendered[data] = Arg("data", rows, rendered[data].comment, rendered[data].leading)
+        return render_call(f"{client}.{attr}", rendered, where)
+
+    shape = " (column lists → row dicts)" if columns is not None else ""
+    return Edit(call, build, facts.column(call)), shape

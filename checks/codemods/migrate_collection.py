@@ -21,17 +21,11 @@ import libcst as cst
 from checks.codemods.call_args import Unbindable, bind_args, string_value
 from checks.codemods.collection_methods import (
     ATTRIBUTES,
-    Method,
     attribute_builder,
     method_builder,
     method_for,
 )
-from checks.codemods.columns_to_rows import (
-    INSERT_PARAMS,
-    classify_data,
-    insert_fields,
-    rows_code,
-)
+from checks.codemods.columns_to_rows import insert_edit, insert_fields
 from checks.codemods.index_params import check_create_index, create_index_builder
 from checks.codemods.migrate_connection import Client
 from checks.codemods.module_facts import ModuleFacts
@@ -271,7 +265,8 @@ class CollectionPlanner:
                 f"{orm} → prepare_index_params() + add_index() + create_index()",
             )
         elif attr in ("insert", "upsert"):
-            self.plan_insert(call, attr, name_code, fields, unit, orm)
+            edit, shape = insert_edit(facts, call, attr, client, name_code, fields)
+            unit.add(edit, line, f"{orm} → {client}.{attr}(...){shape}")
         else:
             method = method_for(facts, call, attr)
             unit.add(
@@ -279,37 +274,6 @@ class CollectionPlanner:
                 line,
                 f"{orm} → {client}.{method.client}(...)",
             )
-
-    def plan_insert(self, call: cst.Call, attr: str, name_code, fields, unit: Unit, orm: str):
-        facts = self.facts
-        if facts.expression_statement(call) is None:
-            raise Unmigratable(f"the result of `.{attr}(...)` is used, and MilvusClient's differs")
-        method = Method(attr, INSERT_PARAMS)
-        bound = method_for_insert(call, method, attr)
-        columns = classify_data(facts, bound["data"].value)
-        if columns is not None:
-            if isinstance(fields, str):
-                raise Unmigratable(fields)
-            rows_code(columns, fields, bound["data"].value, Where(facts.module, ""))  # checks count
-        client = self.client.name
-
-        def build(updated: cst.Call, where: Where) -> str:
-            args = bind_args(updated, INSERT_PARAMS)
-            items = [(name, arg.value, arg) for name, arg in args.items()]
-            rendered = [Arg("collection_name", name_code(updated))]
-            rendered += with_comments(items, where, updated.whitespace_before_args)
-            if columns is not None:
-                data = rendered[1]
-                rows = rows_code(columns, fields, args["data"].value, where)
-                rendered[1] = Arg("data", rows, data.comment, data.leading)
-            return render_call(f"{client}.{attr}", rendered, where)
-
-        shape = " (column lists → row dicts)" if columns is not None else ""
-        unit.add(
-            Edit(call, build, facts.column(call)),
-            facts.line(call),
-            f"{orm} → {client}.{attr}(...){shape}",
-        )
 
     # --- creation -----------------------------------------------------------------------------
 
@@ -350,17 +314,6 @@ class CollectionPlanner:
         if self._index_params_var is None:
             self._index_params_var = self.names.fresh("index_params", "milvus_index_params")
         return self._index_params_var
-
-
-def method_for_insert(call: cst.Call, method: Method, attr: str) -> dict[str, cst.Arg]:
-    try:
-        bound = bind_args(call, method.params)
-    except Unbindable as exc:
-        raise Unmigratable(f"`.{attr}(...)`: {exc}") from exc
-    unknown = set(bound) - set(method.params)
-    if unknown or "data" not in bound:
-        raise Unmigratable(f"`.{attr}(...)` arguments have no mapping: {sorted(unknown)}")
-    return bound
 
 
 def remove_statement(line: cst.SimpleStatementLine, where: Where) -> str:

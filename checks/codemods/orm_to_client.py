@@ -39,7 +39,7 @@ from checks.codemods.migrate_connection import (
 )
 from checks.codemods.migrate_utility import plan_utility_calls
 from checks.codemods.module_facts import ORM_NAMES, ModuleFacts
-from checks.codemods.plan import Unmigratable, snippet
+from checks.codemods.plan import Edit, Unmigratable, snippet
 from checks.codemods.render import NameAllocator
 
 
@@ -72,45 +72,62 @@ def migrate_module(module: cst.Module, source: str) -> MigrationResult:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # parsed here, owned here
     facts = ModuleFacts(wrapper.module)
     with facts.resolve(wrapper):
-        calls, refs = collect(wrapper.module)
-        refs = [r for r in refs if facts.is_orm_reference(r)]
-        if not refs:
-            return MigrationResult(source)
-        names = NameAllocator(facts.used_names())
-        try:
-            client = find_client(facts, calls, names.fresh("client", "milvus_client"))
-        except Unmigratable as exc:
-            return MigrationResult(source, remaining=leftovers(facts, refs, set(), set(), str(exc)))
-        units = CollectionPlanner(facts, client, names).plan(calls)
-        units += plan_utility_calls(facts, calls, client)
-        disconnects = disconnect_units(facts, calls, client)
-        applied = [u for u in units if u.ok]
-        remaining = [r for u in units if not u.ok for r in u.remaining()]
-        handled = {id(e.node) for u in applied for e in u.edits} | {id(client.connect)}
-        handled |= {id(c) for c in calls if facts.qualname(c.func) == DISCONNECT}
-        remaining += leftovers(facts, refs, handled, {line for line, _ in remaining}, "")
-        keep_orm = bool(remaining)
-        remaining += [r for u in disconnects for r in u.remaining()]
-        if keep_orm and not applied:  # a client beside unchanged ORM code would help nobody
-            why = "the module's other ORM code could not be migrated"
-            connection = [c for c in calls if facts.qualname(c.func) in (CONNECT, DISCONNECT)]
-            remaining += leftovers(facts, connection, set(), {r[0] for r in remaining}, why)
-            return MigrationResult(source, remaining=sorted(set(remaining)))
-        edits = [e for u in applied for e in u.edits]
-        migrated = [m for u in applied for m in u.migrated]
-        edits += connection_edits(facts, client, edits, disconnects, keep_orm, migrated)
-        if keep_orm:
-            remaining.append(
-                (client.line, "`connections.connect(...)` kept: ORM code remains in this module")
-            )
-    new_module = wrapper.module.visit(ApplyEdits(wrapper.module, edits))
-    code = fix_imports(new_module).code
+        plan = plan_migration(facts)
+    remaining = sorted(set(plan.remaining))
+    if not plan.edits:
+        return MigrationResult(source, remaining=remaining)
+    code = fix_imports(wrapper.module.visit(ApplyEdits(wrapper.module, plan.edits))).code
     if (error := compile_error(code)) is not None and compile_error(source) is None:
         # e.g. `global client` after a use of it: it parses, but Python rejects it.
         message = f"the migration would not compile ({error.msg}); nothing migrated"
         return MigrationResult(source, remaining=[(error.lineno or 1, message)])
-    described = [f"line {line}: {text}" for line, text in sorted(migrated)]
-    return MigrationResult(code, described, sorted(set(remaining)))
+    migrated = [f"line {line}: {text}" for line, text in sorted(plan.migrated)]
+    return MigrationResult(code, migrated, remaining)
+
+
+@dataclass
+class Plan:
+    """The edits to make, what they migrate, and what stays on the ORM API (and why)."""
+
+    edits: list[Edit] = field(default_factory=list)
+    migrated: list[tuple[int, str]] = field(default_factory=list)
+    remaining: list[tuple[int, str]] = field(default_factory=list)
+
+
+def plan_migration(facts: ModuleFacts) -> Plan:
+    """Every unit that can migrate, plus the client they need; nothing if nothing can."""
+    calls, refs = collect(facts.module)
+    refs = [r for r in refs if facts.is_orm_reference(r)]
+    if not refs:
+        return Plan()
+    names = NameAllocator(facts.used_names())
+    try:
+        client = find_client(facts, calls, names.fresh("client", "milvus_client"))
+    except Unmigratable as exc:
+        return Plan(remaining=leftovers(facts, refs, set(), set(), str(exc)))
+    units = CollectionPlanner(facts, client, names).plan(calls)
+    units += plan_utility_calls(facts, calls, client)
+    disconnects = disconnect_units(facts, calls, client)
+    applied = [u for u in units if u.ok]
+    remaining = [r for u in units for r in u.remaining()]
+    handled = {id(e.node) for u in applied for e in u.edits} | {id(client.connect)}
+    handled |= {id(c) for c in calls if facts.qualname(c.func) == DISCONNECT}
+    remaining += leftovers(facts, refs, handled, {line for line, _ in remaining}, "")
+    keep_orm = bool(remaining)  # some ORM code stays: so does its connection
+    remaining += [r for u in disconnects for r in u.remaining()]
+    if keep_orm and not applied:  # a client beside unchanged ORM code would help nobody
+        why = "the module's other ORM code could not be migrated"
+        connection = [c for c in calls if facts.qualname(c.func) in (CONNECT, DISCONNECT)]
+        remaining += leftovers(facts, connection, set(), {line for line, _ in remaining}, why)
+        return Plan(remaining=remaining)
+    plan = Plan([e for u in applied for e in u.edits], [m for u in applied for m in u.migrated])
+    plan.edits += connection_edits(facts, client, plan.edits, disconnects, keep_orm, plan.migrated)
+    plan.remaining = remaining
+    if keep_orm:
+        plan.remaining.append(
+            (client.line, "`connections.connect(...)` kept: ORM code remains in this module")
+        )
+    return plan
 
 
 def compile_error(code: str) -> SyntaxError | None:
