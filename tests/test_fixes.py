@@ -154,6 +154,9 @@ def test_diff_is_unified_and_marks_a_missing_final_newline():
 
 def test_rule_modules_do_not_import_libcst():
     """Fixers live beside detectors, but the hook path must stay free of libcst."""
-    code = "import sys, checks.engine, checks.rules; print('libcst' in sys.modules)"
+    code = (
+        "import sys, checks.engine, checks.rules; checks.rules.ALL_RULES; "
+        "print('libcst' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
