@@ -607,6 +607,23 @@ def test_aliases_and_module_imports_are_resolved():
     )
 
 
+def test_top_level_utility_exports_migrate_and_timestamp_helpers_stay():
+    assert_migrates(
+        """
+        from pymilvus import connections, has_collection, utility
+        connections.connect(uri="demo.db")
+        if has_collection("docs"):
+            ts = utility.mkts_from_unixtime(1700000000)
+        """,
+        """
+        from pymilvus import MilvusClient, utility
+        client = MilvusClient(uri="demo.db")
+        if client.has_collection("docs"):
+            ts = utility.mkts_from_unixtime(1700000000)
+        """,
+    )
+
+
 # --- what is left alone -----------------------------------------------------------------------
 
 

@@ -30,6 +30,23 @@ PUBLIC_NAMES = frozenset(
 )  # fmt: skip
 # The deprecated ORM entry points (MV101). FieldSchema, CollectionSchema and DataType are not.
 ORM_NAMES = frozenset({"connections", "Collection", "utility", "Partition", "Index", "Role", "db"})
+# orm/utility.py functions pymilvus also exports at top level (`from pymilvus import
+# has_collection`), deprecated like the rest of `utility`.
+UTILITY_EXPORTS = frozenset(
+    {
+        "has_collection", "drop_collection", "list_collections", "has_partition",
+        "loading_progress", "wait_for_loading_complete", "index_building_progress",
+        "wait_for_index_building_complete", "create_user", "delete_user", "update_password",
+        "reset_password", "list_usernames", "create_resource_group", "drop_resource_group",
+        "describe_resource_group", "list_resource_groups", "update_resource_groups",
+        "transfer_node", "transfer_replica",
+    }
+)  # fmt: skip
+# Timestamp helpers in orm/utility.py: not deprecated, and they need no connection.
+TIMESTAMP_HELPERS = frozenset(
+    {"mkts_from_hybridts", "mkts_from_unixtime", "mkts_from_datetime", "hybridts_to_datetime",
+     "hybridts_to_unixtime"}
+)  # fmt: skip
 
 
 def fold_qualname(qualname: str) -> str | None:
@@ -38,6 +55,8 @@ def fold_qualname(qualname: str) -> str | None:
     parts = qualname.split(".")
     if parts[0] != "pymilvus":
         return None
+    if len(parts) == 2 and parts[1] in UTILITY_EXPORTS:
+        return f"pymilvus.utility.{parts[1]}"
     public = [i for i, part in enumerate(parts) if i > 0 and part in PUBLIC_NAMES]
     if not public:
         return qualname
@@ -71,7 +90,14 @@ class ModuleFacts(cst.MetadataDependent):
     def is_orm_reference(self, node: cst.CSTNode) -> bool:
         name = self.qualname(node)
         parts = name.split(".") if name else []
-        return len(parts) > 1 and parts[1] in ORM_NAMES
+        if len(parts) < 2 or parts[1] not in ORM_NAMES:
+            return False
+        return not (parts[1] == "utility" and parts[2:3] and parts[2] in TIMESTAMP_HELPERS)
+
+    def is_attribute_base(self, node: cst.CSTNode) -> bool:
+        """`utility` in `utility.has_collection`: part of a longer name, judged as a whole."""
+        parent = self.parent(node)
+        return isinstance(parent, cst.Attribute) and parent.value is node
 
     # --- tree ---------------------------------------------------------------------------------
 

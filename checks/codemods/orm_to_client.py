@@ -38,7 +38,7 @@ from checks.codemods.migrate_connection import (
     keep_disconnect,
 )
 from checks.codemods.migrate_utility import plan_utility_calls
-from checks.codemods.module_facts import ORM_NAMES, ModuleFacts
+from checks.codemods.module_facts import ORM_NAMES, UTILITY_EXPORTS, ModuleFacts
 from checks.codemods.plan import Edit, Unmigratable, snippet
 from checks.codemods.render import NameAllocator
 
@@ -97,7 +97,7 @@ class Plan:
 def plan_migration(facts: ModuleFacts) -> Plan:
     """Every unit that can migrate, plus the client they need; nothing if nothing can."""
     calls, refs = collect(facts.module)
-    refs = [r for r in refs if facts.is_orm_reference(r)]
+    refs = [r for r in refs if facts.is_orm_reference(r) and not facts.is_attribute_base(r)]
     if not refs:
         return Plan()
     names = NameAllocator(facts.used_names())
@@ -235,7 +235,7 @@ def orm_imports(module: cst.Module) -> list[tuple[str, str, str | None]]:
                 return
             for alias in node.names:
                 name = cst.helpers.get_full_name_for_node(alias.name)
-                if name in ORM_NAMES:
+                if name in ORM_NAMES or (source == "pymilvus" and name in UTILITY_EXPORTS):
                     found.append((source, name, alias.evaluated_alias))
 
     module.visit(Find())
