@@ -218,11 +218,14 @@ def wrapper(path: Path, label: str) -> Path:
     return path
 
 
-def launch(root: Path, tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+def launch(
+    root: Path, tmp_path: Path, *args: str, stdin: bytes = b"{}", **env: str
+) -> subprocess.CompletedProcess:
     command = f'sh "{root}/.claude/hooks/milvus-cto" ' + " ".join(args)
     return subprocess.run(
-        command, shell=True, input=b"{}", capture_output=True, env=base_env(tmp_path, **env)
-    )
+        command, shell=True, input=stdin, capture_output=True, env=base_env(tmp_path, **env),
+        cwd=tmp_path,
+    )  # fmt: skip
 
 
 def test_interpreter_order(fake_plugin, tmp_path):
@@ -303,6 +306,24 @@ def test_session_start_builds_the_venv_once_with_a_message(fake_plugin, tmp_path
     assert launch(fake_plugin, tmp_path, "setup", CLAUDE_PLUGIN_DATA=str(data)).stdout == b""
     done = launch(fake_plugin, tmp_path, "hook", CLAUDE_PLUGIN_DATA=str(data))
     assert done.stdout.startswith(b"hook by " + str(data / "venv" / "bin" / "python").encode())
+
+
+def test_a_launcher_copied_into_a_project_asks_for_milvus_cto_python(fake_plugin, tmp_path):
+    (fake_plugin / "checks" / "hook.py").unlink()  # the project's own root: no milvus-cto here
+    done = launch(fake_plugin, tmp_path, "setup")
+    assert "set MILVUS_CTO_PYTHON" in json.loads(done.stdout)["systemMessage"]
+    assert not (fake_plugin / ".venv").exists()
+    # With it set (settings.json "env"), the installed package runs: python -m checks.hook.
+    write = {"hook_event_name": "PreToolUse", "tool_name": "Write",
+             "tool_input": {"file_path": str(tmp_path / "app.py"), "content": BAD}}  # fmt: skip
+    done = launch(
+        fake_plugin,
+        tmp_path,
+        "hook",
+        stdin=json.dumps(write).encode(),
+        MILVUS_CTO_PYTHON=sys.executable,
+    )
+    assert json.loads(done.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
 def test_a_failed_build_is_reported_and_retried(fake_plugin, tmp_path):

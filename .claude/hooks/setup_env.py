@@ -175,6 +175,13 @@ def ensure() -> tuple[bool, str | None]:
         )
     if python and (not managed() or up_to_date(venv) or not python.startswith(venv)):
         return True, None
+    if not os.path.exists(os.path.join(ROOT, "checks", "hook.py")):
+        # The launcher was copied into a project: milvus-cto lives elsewhere.
+        return False, (
+            "milvus-cto: no Python with milvus-cto found. Install it (pip install milvus-cto, or "
+            "a clone with pip install -e) and set MILVUS_CTO_PYTHON to that Python, e.g. in the "
+            '"env" of .claude/settings.json. Until then pymilvus edits are not checked.'
+        )
     failed = os.path.exists(venv + ".failed")
     if start_build(venv) is None:
         return False, (
