@@ -314,16 +314,18 @@ class _DefinitionCollector:
         self.model = model
 
     def collect(self, node: ast.AST, scope: Scope) -> None:
+        # Depth-first in source order: a parameter annotation (`client: MilvusClient`) is
+        # resolved when its def is reached, so the imports above it must be recorded first.
         stack: list[tuple[ast.AST, Scope]] = [
-            (child, scope) for child in ast.iter_child_nodes(node)
+            (child, scope) for child in reversed(list(ast.iter_child_nodes(node)))
         ]
         while stack:
             node, scope = stack.pop()
             if isinstance(node, _SCOPE_NODES):
-                stack.extend(self._open_scope(node, scope))
+                stack.extend(reversed(self._open_scope(node, scope)))
                 continue
             self._record(node, scope)
-            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+            stack.extend((child, scope) for child in reversed(list(ast.iter_child_nodes(node))))
 
     def _open_scope(self, node: ast.AST, parent: Scope) -> list[tuple[ast.AST, Scope]]:
         model = self.model
