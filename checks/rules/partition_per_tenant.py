@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import builtins
 
 from checks.flow import loop_blocks
 from checks.model import positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
 MAX_PARTITIONS = 1024  # rootCoord.maxPartitionNum, the server default
+_BUILTINS = frozenset(dir(builtins))
 
 
 class PartitionPerTenant(Rule):
@@ -39,6 +41,32 @@ class PartitionPerTenant(Rule):
             col.create_partition(region)
         for i, region in enumerate(REGIONS):
             col.create_partition(region)
+        """,
+        # A template or a constant-named set over a fixed set of values: a bounded, small
+        # number of coarse partitions (per language, category, knowledge base, shard).
+        """
+        from pymilvus import Collection, MilvusClient
+        col = Collection("podcasts")
+        for lang in ["zh", "en", "ja", "ko"]:
+            col.create_partition(partition_name=f"lang_{lang}")
+        KB_POLICY = "kb_policy"
+        KB_NEWS = "kb_news"
+        client = MilvusClient("./milvus.db")
+        for p in (KB_POLICY, KB_NEWS):
+            if not client.has_partition("docs", p):
+                client.create_partition("docs", p)
+        SHARDS = 20
+        for idx in range(5, SHARDS):
+            col.create_partition(partition_name=f"partition_{idx + 1}")
+        """,
+        # A progress bar over a bounded range.
+        """
+        from pymilvus import Collection
+        from tqdm import tqdm
+        col = Collection("code")
+        num_partitions = 20
+        for idx in tqdm(range(5, num_partitions), desc="Inserting"):
+            col.create_partition(partition_name=f"partition_{idx + 1}")
         """,
         # The loop varies the collection, not the partition.
         """
@@ -138,15 +166,38 @@ class PartitionPerTenant(Rule):
             """,
             line=4,
         ),
-        # A name template is per-tenant even over a literal list.
+        # A template over a bounded loop still varies with unbounded data.
         Invalid(
             """
             from pymilvus import MilvusClient
             client = MilvusClient("milvus_demo.db")
-            for tenant in ["acme", "globex", "initech"]:
-                client.create_partition("docs", partition_name=f"tenant_{tenant}")
+            for tenant in load_tenants():
+                for lang in ["en", "de"]:
+                    client.create_partition("docs", partition_name=f"{tenant}_{lang}")
             """,
-            line=4,
+            line=5,
+        ),
+        # A progress bar over data we cannot bound.
+        Invalid(
+            """
+            from pymilvus import Collection
+            from tqdm.auto import tqdm as progress
+            col = Collection("events")
+            for user in progress(db.users()):
+                col.create_partition(f"user_{user.id}")
+            """,
+            line=5,
+        ),
+        # Nested literal ranges whose product passes the limit.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("events")
+            for year in range(2000, 2040):
+                for day in range(366):
+                    col.create_partition(f"d_{year}_{day}")
+            """,
+            line=5,
         ),
         Invalid(
             """
@@ -174,6 +225,7 @@ class PartitionPerTenant(Rule):
             return
         if partition is None or self.ctx.literal(partition) is not None:
             return
+        self._bounded_names = self._bounded_loop_names()
         if not self._computed(partition) and not self._varies_with_loop(partition):
             return
         self.report(
@@ -209,7 +261,47 @@ class PartitionPerTenant(Rule):
             return any(self._not_constant(e) for e in expr.elts)
         if isinstance(expr, (ast.JoinedStr, ast.BinOp)):
             return self._computed(expr)
-        return self.ctx.literal(expr) is None
+        if self.ctx.literal(expr) is not None:
+            return False
+        # Built only from the variables of enclosing loops over a fixed, small set of values
+        # (and builtins such as str()).
+        called = {id(n.func) for n in ast.walk(expr) if isinstance(n, ast.Call)}
+        used = {
+            n.id
+            for n in ast.walk(expr)
+            if isinstance(n, ast.Name)
+            and not (id(n) in called and n.id in _BUILTINS and not self._defined(n.id))
+        }
+        return not used or not used <= self._bounded_names
+
+    _bounded_names: frozenset[str] = frozenset()
+
+    def _defined(self, name: str) -> bool:
+        scope = self.ctx.scope
+        while scope is not None:
+            if name in scope.defs:
+                return True
+            scope = scope.parent
+        return False
+
+    def _bounded_loop_names(self) -> frozenset[str]:
+        """Variables of the loops around the call that run over a fixed set of values, when all
+        of those loops together run at most MAX_PARTITIONS times."""
+        if self._loops is None:
+            self._loops = loop_blocks(self.ctx.model.tree)
+        names: set[str] = set()
+        total = 1
+        for block in self.ctx.blocks:
+            loop = self._loops.get(block)
+            if loop is None:
+                continue
+            for target, iterable in _targets(loop):
+                count = self._bounded(iterable)
+                if count is None:
+                    continue
+                total *= max(count, 1)
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        return frozenset(names) if total <= MAX_PARTITIONS else frozenset()
 
     def _varies_with_loop(self, expr: ast.expr) -> bool:
         """In a loop whose variable the name uses, unless that loop is short and literal."""
@@ -220,39 +312,89 @@ class PartitionPerTenant(Rule):
             loop = self._loops.get(block)
             if loop is None:
                 continue
-            for target, iterable in _targets(loop):
+            for target, _ in _targets(loop):
                 names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-                if names & used and not self._bounded(iterable):
+                if names & used and not names <= self._bounded_names:
                     return True
         return False
 
-    def _bounded(self, iterable: ast.expr) -> bool:
-        """A literal collection of constants, or range() of literal ints, short enough."""
+    def _bounded(self, iterable: ast.expr) -> int | None:
+        """How many values a literal collection of constants, or a range() of constant ints,
+        yields (also through enumerate/sorted/reversed or a name bound once); else None."""
         bound = self.ctx.model.binding(iterable, self.ctx.scope)
-        if bound is not None:
+        if bound is not None and not self.ctx.model.mutated(iterable):
             iterable = bound[0]
-        if (
-            isinstance(iterable, ast.Call)
-            and isinstance(iterable.func, ast.Name)
-            and iterable.func.id in ("enumerate", "sorted", "reversed")
-            and len(iterable.args) == 1
-        ):
+        if isinstance(iterable, ast.Call) and iterable.args and self._passes_items(iterable):
             return self._bounded(iterable.args[0])
         if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
-            return len(iterable.elts) <= MAX_PARTITIONS and all(
-                isinstance(e, ast.Constant) for e in iterable.elts
-            )
+            if all(
+                not isinstance(e, ast.Starred) and self.ctx.literal(e) is not None
+                for e in iterable.elts
+            ):
+                return len(iterable.elts)
+            return None
         if (
             isinstance(iterable, ast.Call)
             and isinstance(iterable.func, ast.Name)
             and iterable.func.id == "range"
-            and self.ctx.model.binding(iterable.func, self.ctx.scope) is None
+            and not self._defined(iterable.func.id)
             and not iterable.keywords
+            and not any(isinstance(a, ast.Starred) for a in iterable.args)
         ):
-            args = [a.value if isinstance(a, ast.Constant) else None for a in iterable.args]
+            args = [self.ctx.literal(a) for a in iterable.args]
             if args and all(type(a) is int for a in args) and (len(args) < 3 or args[2] != 0):
-                return len(range(*args)) <= MAX_PARTITIONS
+                return len(range(*args))
+        return None
+
+    def _passes_items(self, call: ast.Call) -> bool:
+        """enumerate/sorted/reversed/list/tuple, or a tqdm progress bar: yields the items of its
+        first argument."""
+        func = call.func
+        if isinstance(func, ast.Name) and not self._defined(func.id):
+            return func.id in _ITEM_BUILTINS and len(call.args) == 1
+        if isinstance(func, ast.Name):
+            return func.id in _tqdm_names(self.ctx.model.tree) and self._defined_once(func.id)
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "tqdm"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in _tqdm_modules(self.ctx.model.tree)
+            and self._defined_once(func.value.id)
+        )
+
+    def _defined_once(self, name: str) -> bool:
+        scope = self.ctx.scope
+        while scope is not None:
+            if name in scope.defs:
+                return len(scope.defs[name]) == 1
+            scope = scope.parent
         return False
+
+
+_ITEM_BUILTINS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple"})
+_TQDM_MODULES = frozenset({"tqdm", "tqdm.auto", "tqdm.notebook", "tqdm.rich", "tqdm.std"})
+
+
+def _tqdm_names(tree: ast.Module) -> frozenset[str]:
+    """Local names bound by `from tqdm[.auto] import tqdm [as x]`."""
+    return frozenset(
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in _TQDM_MODULES
+        for alias in node.names
+        if alias.name == "tqdm"
+    )
+
+
+def _tqdm_modules(tree: ast.Module) -> frozenset[str]:
+    """Local names bound by `import tqdm` / `import tqdm.auto as t` (for `t.tqdm(...)`)."""
+    return frozenset(
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name in _TQDM_MODULES and (alias.asname or alias.name == "tqdm")
+    )
 
 
 def _targets(loop: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
