@@ -16,6 +16,7 @@ from checks.fixes import (
     string_like,
     string_value,
 )
+from checks.flow import loop_blocks
 from checks.model import dict_get, positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
@@ -274,6 +275,20 @@ class FlatIndex(Rule):
         from pymilvus import MilvusClient
         params.add_index(field_name="vector", index_type="FLAT")
         """,
+        # FLAT on fields the module declares as scalars: not a vector index (and not MV003's
+        # problem: FLAT is no scalar index type at all).
+        """
+        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema
+        schema = CollectionSchema([
+            FieldSchema(name="chunk_id", dtype=DataType.VARCHAR, max_length=64, is_primary=True),
+            FieldSchema(name="episode_id", dtype=DataType.INT64),
+            FieldSchema(name="language", dtype=DataType.VARCHAR, max_length=16),
+            FieldSchema(name="embedding", dtype=DataType.FLOAT_VECTOR, dim=768),
+        ])
+        collection = Collection("podcast_chunks", schema)
+        for field in ["episode_id", "language"]:
+            collection.create_index(field_name=field, index_params={"index_type": "FLAT"})
+        """,
     ]
     INVALID = [
         Invalid(
@@ -313,6 +328,20 @@ class FlatIndex(Rule):
             """,
             line=2,
         ),
+        # One of the names the loop indexes is a vector field.
+        Invalid(
+            """
+            from pymilvus import Collection, CollectionSchema, DataType, FieldSchema
+            schema = CollectionSchema([
+                FieldSchema(name="id", dtype=DataType.INT64, is_primary=True),
+                FieldSchema(name="embedding", dtype=DataType.FLOAT_VECTOR, dim=8),
+            ])
+            collection = Collection("docs", schema)
+            for field in ["id", "embedding"]:
+                collection.create_index(field, {"index_type": "FLAT", "metric_type": "L2"})
+            """,
+            line=8,
+        ),
         Invalid(
             """
             from pymilvus import MilvusClient
@@ -332,15 +361,54 @@ class FlatIndex(Rule):
         owner = self.ctx.value_of(func.value)
         if func.attr == "add_index" and owner.kind == "index_params":
             index_type = positional_or_keyword(node, 1, "index_type")
-            if self._is_flat(index_type):
+            if self._is_flat(index_type) and not self._on_scalar_field(node):
                 self._report(index_type, "add_index")
         elif func.attr == "create_index" and owner.kind == "collection":
             params = self.ctx.model.dict_literal(
                 positional_or_keyword(node, 1, "index_params"), self.ctx.scope
             )
             index_type = dict_get(params, "index_type") if params is not None else None
-            if self._is_flat(index_type):
+            if self._is_flat(index_type) and not self._on_scalar_field(node):
                 self._report(index_type, "dict")
+
+    _scalar_fields: frozenset[str] | None = None
+
+    def _on_scalar_field(self, call: ast.Call) -> bool:
+        """The indexed field is, on every value it can take here, a field this module declares
+        only with scalar data types (FieldSchema(...) / schema.add_field(...))."""
+        names = self._field_names(positional_or_keyword(call, 0, "field_name"))
+        if not names:
+            return False
+        if self._scalar_fields is None:
+            self._scalar_fields = _scalar_fields(self.ctx.model)
+        return names <= self._scalar_fields
+
+    def _field_names(self, field: ast.AST | None) -> frozenset[str]:
+        """The literal field name, or every name a loop variable takes over a literal list."""
+        if field is None:
+            return frozenset()
+        value = self.ctx.literal(field)
+        if isinstance(value, str):
+            return frozenset({value})
+        if not isinstance(field, ast.Name):
+            return frozenset()
+        loops = loop_blocks(self.ctx.model.tree)
+        for block in reversed(self.ctx.blocks):
+            loop = loops.get(block)
+            if isinstance(loop, (ast.For, ast.AsyncFor)) and (
+                isinstance(loop.target, ast.Name) and loop.target.id == field.id
+            ):
+                iterable = loop.iter
+                bound = self.ctx.model.binding(iterable, self.ctx.scope)
+                if bound is not None and not self.ctx.model.mutated(iterable):
+                    iterable = bound[0]
+                if not isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+                    return frozenset()
+                values = [self.ctx.literal(e) for e in iterable.elts]
+                if values and all(isinstance(v, str) for v in values):
+                    return frozenset(values)
+                return frozenset()
+        return frozenset()
 
     def _is_flat(self, node: ast.AST | None) -> bool:
         return (
@@ -356,3 +424,39 @@ class FlatIndex(Rule):
             hint='index_type="HNSW" with params M=16, efConstruction=256 (changes recall/speed trade-off)',
             fix_data={"form": form},
         )
+
+
+def _scalar_fields(model) -> frozenset[str]:
+    """Field names declared in this module, each only with scalar (non-vector) DataTypes.
+
+    Declarations: `FieldSchema(name, dtype)` and `<schema>.add_field(field_name, datatype)` with
+    a `DataType.X` the model resolves at module level. A name also declared with a vector type,
+    or with a type the model cannot read, is not scalar.
+    """
+    scope = model.module_scope
+    kinds: dict[str, set[bool]] = {}
+    for node in ast.walk(model.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if model.qualname(node.func, scope) == "pymilvus.FieldSchema":
+            name, dtype = (
+                positional_or_keyword(node, 0, "name"),
+                positional_or_keyword(node, 1, "dtype"),
+            )
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "add_field":
+            name, dtype = (
+                positional_or_keyword(node, 0, "field_name"),
+                positional_or_keyword(node, 1, "datatype"),
+            )
+        else:
+            continue
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            continue
+        qualname = model.qualname(dtype, scope) if dtype is not None else None
+        scalar = (
+            qualname is not None
+            and qualname.startswith("pymilvus.DataType.")
+            and not qualname.endswith("VECTOR")
+        )
+        kinds.setdefault(name.value, set()).add(scalar)
+    return frozenset(name for name, seen in kinds.items() if seen == {True})
