@@ -89,6 +89,20 @@ class EfBelowLimit(Rule):
         client.create_index("docs", ip)
         client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
         """,
+        # json.load, another library's Collection and a class of our own.
+        """
+        import json
+        from pymilvus import MilvusClient
+        from chromadb import Collection as Chroma
+        class Collection:
+            def create_index(self, *args): ...
+            def search(self, *args, **kwargs): ...
+        col = Collection()
+        col.create_index("v", {"index_type": "HNSW", "metric_type": "L2"})
+        col.search([[0.1]], "v", {"params": {"ef": 1}}, 100)
+        Chroma("docs").query(query_texts=["q"], n_results=100, params={"ef": 1})
+        config = json.load(fp)
+        """,
     ]
     INVALID = [
         Invalid(

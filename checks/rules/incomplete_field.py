@@ -95,6 +95,16 @@ class IncompleteField(Rule):
         schema.add_field("id", DataType.INT64)
         client.create_collection("docs", schema=schema)
         """,
+        # A FieldSchema class of our own, and re / json / es look-alikes.
+        """
+        import re, json
+        from pymilvus import MilvusClient, DataType
+        class FieldSchema:
+            def __init__(self, name, dtype): ...
+        FieldSchema("title", DataType.VARCHAR)
+        es.indices.create(index="docs", mappings={"title": {"type": "keyword"}})
+        re.search("VARCHAR", json.dumps({}))
+        """,
     ]
     INVALID = [
         Invalid(

@@ -238,6 +238,15 @@ class IndexParamsMismatch(Rule):
         ip = MilvusClient.prepare_index_params()
         ip.add_index("vector", index_type="IVF_HNSW", metric_type="L2", params={"nlist": 64, "M": 16})
         """,
+        # Another library's Collection and a class of our own.
+        """
+        from pymongo.collection import Collection
+        from pymilvus import MilvusClient
+        Collection(db, "docs").create_index("v", {"index_type": "HNSWX", "metric_type": "dot"})
+        class Index:
+            def add_index(self, *args, **kwargs): ...
+        Index().add_index("v", index_type="HNSW", params={"nlist": 1})
+        """,
     ]
     INVALID = [
         Invalid(

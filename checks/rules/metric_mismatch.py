@@ -308,6 +308,18 @@ class MetricMismatch(Rule):
         col.create_index("v", {"metric_type": "COSINE"})
         col.search([[0.1]], "v", {"metric_type": "L2"}, limit=5)
         """,
+        # json.load and a class of our own named Collection.
+        """
+        import json
+        from pymilvus import MilvusClient
+        class Collection:
+            def create_index(self, *args): ...
+            def search(self, *args, **kwargs): ...
+        col = Collection()
+        col.create_index("v", {"metric_type": "COSINE"})
+        col.search([[0.1]], "v", json.load(fp), 5)
+        col.search([[0.1]], "v", {"metric_type": "L2"}, 5)
+        """,
     ]
     INVALID = [
         Invalid(

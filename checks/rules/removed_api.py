@@ -56,6 +56,15 @@ class RemovedApi(Rule):
         import pymilvus_ormlike
         from pymilvus import MilvusClient
         """,
+        # re / es look-alikes and another library's Collection.
+        """
+        import re
+        from pymilvus import MilvusClient
+        from chromadb import Collection
+        Milvus = MilvusClient
+        client = Milvus("demo.db")
+        re.search("Milvus", "pymilvus.Milvus")
+        """,
     ]
     INVALID = [
         Invalid(

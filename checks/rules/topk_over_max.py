@@ -69,6 +69,14 @@ class TopkOverMax(Rule):
         def fetch(client):
             return client.query("docs", filter="id > 0", limit=100000)
         """,
+        # json.load and another library's Collection.
+        """
+        import json
+        from chromadb import Collection
+        from pymilvus import MilvusClient
+        Collection("docs").query(query_texts=["q"], limit=50000)
+        rows = json.load(fp)
+        """,
     ]
     INVALID = [
         Invalid(

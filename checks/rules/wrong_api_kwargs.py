@@ -144,6 +144,13 @@ class WrongApiKwargs(Rule):
         client = MilvusClient("demo.db")
         it = client.search_iterator("docs", [[0.1] * 8], batch_size=100, filter="a > 1", limit=500)
         """,
+        # A class of our own named Collection.
+        """
+        from pymilvus import MilvusClient
+        class Collection:
+            def search(self, *args, **kwargs): ...
+        Collection().search([[0.1]], "v", {}, filter="x", top_k=3)
+        """,
     ]
     INVALID = [
         Invalid(
