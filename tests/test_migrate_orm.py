@@ -118,6 +118,33 @@ def test_connect_uri_token_and_secure():
     )
 
 
+def test_a_named_alias_is_followed_and_calls_on_another_alias_are_not():
+    assert_migrates(
+        """
+        from pymilvus import connections, Collection
+        connections.connect(alias=ALIAS, uri="demo.db")
+        col = Collection("docs", using=ALIAS)
+        col.load()
+        connections.disconnect(ALIAS)
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="demo.db")
+        client.load_collection(collection_name="docs")
+        client.close()
+        """,
+    )
+    # Without using=, an ORM call means the "default" connection: not this one.
+    assert_untouched(
+        """
+        from pymilvus import connections, utility
+        connections.connect("other", uri="demo.db")
+        utility.has_collection("docs")
+        """,
+        "`using=` names a connection other than the migrated one",
+    )
+
+
 def test_connect_only_module_migrates():
     assert_migrates(
         """

@@ -34,17 +34,17 @@ class Client:
     """The MilvusClient that replaces the module's one ORM connection."""
 
     name: str
-    alias: str | None  # the ORM alias it replaces; None if not a literal
+    alias: str  # the ORM alias it replaces: '"name"' for a literal, else its source
     scope: Scope
     connect: cst.SimpleStatementLine
     line: int
 
     def serves(self, using: cst.Arg | None) -> bool:
-        """True if an ORM call's `using=` names this connection (or it has none)."""
+        """True if an ORM call's `using=` (default "default") names this connection."""
         if using is None:
-            return True
+            return self.alias == '"default"'
         value = string_value(using.value)
-        return value is not None and value == (self.alias or "default")
+        return self.alias == (f'"{value}"' if value is not None else code_of(using.value))
 
 
 def find_client(facts: ModuleFacts, calls: list[cst.Call], name: str) -> Client:
@@ -66,8 +66,18 @@ def find_client(facts: ModuleFacts, calls: list[cst.Call], name: str) -> Client:
         alias_arg = bind_args(call, CONNECT_PARAMS).get("alias")
     except Unbindable as exc:
         raise Unmigratable(str(exc)) from exc
-    alias = "default" if alias_arg is None else string_value(alias_arg.value)
+    if alias_arg is None:
+        alias = '"default"'
+    elif (value := string_value(alias_arg.value)) is not None:
+        alias = f'"{value}"'
+    else:
+        alias = code_of(alias_arg.value)
     return Client(name, alias, facts.scope(line), line, facts.line(call))
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source of a name-like alias expression (`ALIAS`, `cfg.alias`), for comparison."""
+    return cst.Module([]).code_for_node(node)
 
 
 def from_pymilvus(assignment) -> bool:
