@@ -30,6 +30,7 @@ DB_NAMES = frozenset(
      "describe_database"}
 )  # fmt: skip
 ORM_QUALNAMES = frozenset(f"pymilvus.{name}" for name in ORM_NAMES)
+_ALL_NAMES = ORM_NAMES | UTILITY_NAMES | DB_NAMES
 
 
 def deprecated_name(module: str, name: str) -> bool:
@@ -200,7 +201,9 @@ class OrmApiDeprecated(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         # `pymilvus.Collection(...)`, `pm.connections.connect(...)`: once per name.
-        if not isinstance(node.ctx, ast.Load) or node.attr in self.reported:
+        if node.attr not in _ALL_NAMES or node.attr in self.reported:
+            return
+        if not isinstance(node.ctx, ast.Load):
             return
         base = self.ctx.qualname(node.value)
         if base is None or not (base == "pymilvus" or base.startswith("pymilvus.")):

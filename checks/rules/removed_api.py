@@ -9,6 +9,7 @@ from checks.rules.base import Invalid, Rule
 
 # Names absent from pymilvus 2.4.15, 2.6.17 and 3.0.2 (ImportError / AttributeError).
 REMOVED = {"pymilvus.Milvus": "the `Milvus` client class"}
+_REMOVED_NAMES = frozenset(name.rsplit(".", 1)[1] for name in REMOVED)
 LEGACY_PACKAGE = "pymilvus_orm"
 
 
@@ -120,7 +121,7 @@ class RemovedApi(Rule):
                 self._report_package(alias)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if not isinstance(node.ctx, ast.Load):
+        if node.attr not in _REMOVED_NAMES or not isinstance(node.ctx, ast.Load):
             return
         base = self.ctx.qualname(node.value)
         if base is None or not (base == "pymilvus" or base.startswith("pymilvus.")):
