@@ -118,6 +118,18 @@ class IndexBeforeInsert(Rule):
             collection.create_index("embedding", params)
         collection.insert(data)
         """,
+        # The bulk insert came first; the writes after the index are later updates.
+        """
+        from pymilvus import Collection
+        hello = Collection("hello_bm25", schema)
+        hello.insert(entities)
+        hello.flush()
+        hello.create_index("sparse", {"index_type": "AUTOINDEX", "metric_type": "BM25"})
+        hello.load()
+        hits = hello.search(texts, "sparse", {"metric_type": "BM25"}, limit=3)
+        hello.delete(expr)
+        hello.upsert(upsert_data)
+        """,
         # Not pymilvus.
         """
         from elasticsearch import Elasticsearch
@@ -170,6 +182,14 @@ class IndexBeforeInsert(Rule):
             ]
             if not later_writes or not dominates(index, later_writes[0]):
                 continue
+            if any(
+                e.op == "write"
+                and e.method != "delete"
+                and e.collection == index.collection
+                and dominates(e, index)
+                for e in events[:position]
+            ):
+                continue  # the bulk insert came first: later writes are updates
             last_write = later_writes[-1]
             between = events[position + 1 : events.index(last_write)]
             movable = last_write.blocks == index.blocks and not any(
