@@ -18,8 +18,7 @@ _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class IncompleteField(Rule):
-    """A field the server rejects (VARCHAR without max_length, vector without dim) or a schema
-    without exactly one primary key."""
+    """A VARCHAR without max_length, a vector without dim, or not exactly one primary key."""
 
     code = "MV106"
     name = "incomplete-field"
