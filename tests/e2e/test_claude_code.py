@@ -67,12 +67,11 @@ def test_guard_in_the_real_cli(claude):
     assert report.tool_result(4).get("is_error") is not True
     assert not [t for t in report.system_texts(4) if "milvus-cto" in t]
     # The MCP server is connected, in the session and for `claude mcp list`; the plugin validates.
-    servers = report.init()["mcp_servers"]
-    assert {
-        "name": "plugin:milvus-cto:milvus-cto",
-        "status": "connected",
-        "source": "plugin",
-    } in servers
+    # (At session start the server may still be starting: "pending", never "failed".)
+    (server,) = [
+        s for s in report.init()["mcp_servers"] if s["name"] == "plugin:milvus-cto:milvus-cto"
+    ]
+    assert server["status"] in ("connected", "pending") and server["source"] == "plugin"
     assert "plugin:milvus-cto:milvus-cto: " in report.command("mcp", "list")["stdout"]
     assert "✔ Connected" in report.command("mcp", "list")["stdout"]
     validate = report.command("plugin", "validate")
