@@ -739,6 +739,35 @@ def test_unmigratable_calls_are_reported_with_reasons():
     )
 
 
+def test_a_statement_with_orm_code_that_stays_is_not_touched_at_all():
+    # `f"{col.num_entities}"` would need new string literals inside the f-string's quotes, so
+    # `col` stays; the utility call on the same line then stays too, though it alone could go.
+    result = assert_untouched(
+        """
+        from pymilvus import connections, Collection, utility
+        connections.connect(uri="demo.db")
+        col = Collection("docs")
+        print(f"{col.num_entities} rows in {utility.list_collections()}")
+        """,
+        "collection `col` not migrated: `col.num_entities` is inside an f-string",
+        "`utility.list_collections(...)` not migrated: it shares a statement with ORM code",
+    )
+    assert sorted({line for line, _ in result.remaining}) == [3, 4, 5]
+    # Utility calls alone in an f-string are fine: they bring no new string literal.
+    assert_migrates(
+        """
+        from pymilvus import connections, utility
+        connections.connect(uri="demo.db")
+        print(f"{utility.list_collections()}")
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient(uri="demo.db")
+        print(f"{client.list_collections()}")
+        """,
+    )
+
+
 def test_no_connect_or_several_connects_leave_everything():
     assert_untouched(
         """

@@ -77,7 +77,7 @@ class CollectionPlanner:
         """`Collection(name).method(...)`, or `Collection(name, schema)` alone on its line."""
         facts = self.facts
         bound = self.bind_collection(call)
-        unit.sites.append((facts.line(call), facts.code(call)))
+        unit.site(facts, call)
         receiver = facts.parent(call)
         line = facts.expression_statement(call)
         if isinstance(receiver, cst.Attribute) and "schema" not in bound:
@@ -113,7 +113,7 @@ class CollectionPlanner:
         references = {id(a.node): a for b in bindings for a in b.references}.values()
         references = sorted(references, key=lambda a: facts.line(a.node))
         for node in [b.node for b in bindings] + [a.node for a in references]:
-            unit.sites.append((facts.line(node), snippet(facts.code(facts.statement(node)))))
+            unit.site(facts, node)
         creations = []
         for binding in bindings:
             found = facts.assigned_value(binding)
@@ -207,6 +207,8 @@ class CollectionPlanner:
         attribute = facts.parent(use)
         if not (isinstance(attribute, cst.Attribute) and attribute.value is use):
             raise Unmigratable(f"`{use.value}` is used as a value, not through a method call")
+        if facts.in_f_string(use):
+            raise Unmigratable(f"`{use.value}.{attribute.attr.value}` is inside an f-string")
         attr = attribute.attr.value
         call = facts.parent(attribute)
         if isinstance(call, cst.Call) and call.func is attribute:
@@ -232,6 +234,8 @@ class CollectionPlanner:
 
     def plan_inline(self, call: cst.Call, attribute: cst.Attribute, unit: Unit) -> None:
         method_call = self.facts.parent(attribute)
+        if self.facts.in_f_string(call):
+            raise Unmigratable("the Collection is used inside an f-string")
         if not (isinstance(method_call, cst.Call) and method_call.func is attribute):
             raise Unmigratable(f"`.{attribute.attr.value}` of an inline Collection")
 

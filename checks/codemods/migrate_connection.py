@@ -180,7 +180,7 @@ def disconnect_units(facts: ModuleFacts, calls: list[cst.Call], client: Client) 
             continue
         line_no = facts.line(call)
         unit = Unit("`connections.disconnect(...)`", line_no)
-        unit.sites.append((line_no, facts.code(call)))
+        unit.site(facts, call)
         line = facts.expression_statement(call)
         try:
             alias = bind_args(call, ("alias",)).get("alias")

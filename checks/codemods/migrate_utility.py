@@ -32,7 +32,7 @@ def plan_utility_calls(facts: ModuleFacts, calls: list[cst.Call], client: Client
         line = facts.line(call)
         function = facts.qualname(call.func).rsplit(".", 1)[1]
         unit = Unit(f"`utility.{function}(...)`", line)
-        unit.sites.append((line, facts.code(call)))
+        unit.site(facts, call)
         try:
             bound = bind_args(call, params)
         except Unbindable as exc:

@@ -99,6 +99,15 @@ class ModuleFacts(cst.MetadataDependent):
         parent = self.parent(node)
         return isinstance(parent, cst.Attribute) and parent.value is node
 
+    def in_f_string(self, node: cst.CSTNode) -> bool:
+        """Inside an f-string's `{...}`, where new string literals could clash with its quotes
+        (before Python 3.12)."""
+        while node is not None and not isinstance(node, cst.BaseStatement):
+            if isinstance(node, cst.FormattedString):
+                return True
+            node = self.parent(node)
+        return False
+
     # --- tree ---------------------------------------------------------------------------------
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:

@@ -39,7 +39,7 @@ from checks.codemods.migrate_connection import (
 )
 from checks.codemods.migrate_utility import plan_utility_calls
 from checks.codemods.module_facts import ORM_NAMES, UTILITY_EXPORTS, ModuleFacts
-from checks.codemods.plan import Edit, Unmigratable, snippet
+from checks.codemods.plan import Edit, Unit, Unmigratable, snippet
 from checks.codemods.render import NameAllocator
 
 
@@ -108,10 +108,12 @@ def plan_migration(facts: ModuleFacts) -> Plan:
     units = CollectionPlanner(facts, client, names).plan(calls)
     units += plan_utility_calls(facts, calls, client)
     disconnects = disconnect_units(facts, calls, client)
+    connection = {id(client.connect)} | {
+        id(c) for c in calls if facts.qualname(c.func) == DISCONNECT
+    }
+    handled = keep_statements_whole(facts, units, refs, connection)
     applied = [u for u in units if u.ok]
     remaining = [r for u in units for r in u.remaining()]
-    handled = {id(e.node) for u in applied for e in u.edits} | {id(client.connect)}
-    handled |= {id(c) for c in calls if facts.qualname(c.func) == DISCONNECT}
     remaining += leftovers(facts, refs, handled, {line for line, _ in remaining}, "")
     keep_orm = bool(remaining)  # some ORM code stays: so does its connection
     remaining += [r for u in disconnects for r in u.remaining()]
@@ -168,6 +170,32 @@ def collect(module: cst.Module) -> tuple[list[cst.Call], list[cst.CSTNode]]:
     visitor = CollectOrmUses()
     module.visit(visitor)
     return visitor.calls, visitor.names
+
+
+def keep_statements_whole(facts, units: list[Unit], refs, connection: set[int]) -> set[int]:
+    """Block every unit that would edit a statement where ORM code stays; return the ids of
+    the nodes the remaining units replace (plus the connection's own statements).
+
+    `print(col.num_entities, bad.num_entities)` with `bad` unmigratable must stay as it is:
+    a statement is migrated whole or not at all. Blocking one unit can leave more ORM code
+    behind, so this runs until nothing changes.
+    """
+    while True:
+        handled = {id(e.node) for u in units if u.ok for e in u.edits} | connection
+        staying = {id(facts.statement(r)) for r in refs if not inside(facts, r, handled)}
+        staying |= {s for u in units if not u.ok for s in u.statements}
+        clashes = [
+            (unit, edit)
+            for unit in units
+            if unit.ok
+            for edit in unit.edits
+            if id(facts.statement(edit.node)) in staying
+        ]
+        if not clashes:
+            return handled
+        for unit, edit in clashes:
+            if unit.ok:
+                unit.block(facts.line(edit.node), "it shares a statement with ORM code that stays")
 
 
 def leftovers(facts, refs, handled: set[int], reported: set[int], why: str):

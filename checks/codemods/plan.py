@@ -48,10 +48,17 @@ class Unit:
     migrated: list[tuple[int, str]] = field(default_factory=list)
     blockers: list[tuple[int, str]] = field(default_factory=list)
     sites: list[tuple[int, str]] = field(default_factory=list)  # (line, code) of each use
+    statements: set[int] = field(default_factory=set)  # ids of the statements of those uses
 
     @property
     def ok(self) -> bool:
         return not self.blockers
+
+    def site(self, facts, node: cst.CSTNode) -> None:
+        """Record a statement this unit is about: it stays as it is if the unit is blocked."""
+        statement = facts.statement(node)
+        self.sites.append((facts.line(node), snippet(facts.code(statement or node))))
+        self.statements.add(id(statement))
 
     def add(self, edit: Edit, line: int, description: str) -> None:
         self.edits.append(edit)
