@@ -18,6 +18,7 @@ from checks.rules.base import Rule
 
 MAX_SOURCE_BYTES = 2_000_000  # larger inputs get a per-file error, not a slow check
 MENTIONS_MILVUS = re.compile(rb"pymilvus|MilvusClient|Collection")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.I)
 
 
@@ -113,7 +114,9 @@ class Context:
     def __init__(self, model: SemanticModel, source: str, options: Options):
         self.model = model
         self.source = source
-        self.lines = source.splitlines()
+        # Split as the tokenizer does (not str.splitlines, which also splits on \f, \x1c, ...),
+        # so that ast line numbers index this list.
+        self.lines = _LINE_BREAK.split(source)
         self.options = options
         self.scope: Scope = model.module_scope
         self.statement: ast.stmt | None = None
@@ -131,8 +134,16 @@ class Context:
         return self.model.literal(expr, self.scope)
 
     def text(self, node: ast.AST) -> str:
-        """The source text of a node."""
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The source text of a node (ast.get_source_segment re-splits the source per call)."""
+        first, last = node.lineno - 1, node.end_lineno - 1
+        lines = [line.encode() for line in self.lines[first : last + 1]]
+        if len(lines) != last - first + 1:
+            return ast.unparse(node)
+        if first == last:
+            return lines[0][node.col_offset : node.end_col_offset].decode()
+        lines[0] = lines[0][node.col_offset :]
+        lines[-1] = lines[-1][: node.end_col_offset]
+        return b"\n".join(lines).decode()
 
     def column(self, line: int, byte_offset: int) -> int:
         """ast columns are UTF-8 byte offsets; diagnostics count characters (1-based)."""
