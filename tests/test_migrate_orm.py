@@ -9,7 +9,7 @@ rest of the module migrates, that each of its statements is still there verbatim
 from __future__ import annotations
 
 import ast
-from textwrap import dedent
+from textwrap import dedent, indent
 
 import hypothesmith
 import pytest
@@ -915,3 +915,60 @@ def test_indentation_of_the_module_is_kept(indent):
         f'{indent}index_params.add_index(field_name="v", index_type="FLAT", metric_type="L2")\n'
         f'{indent}client.create_index(collection_name="docs", index_params=index_params)\n'
     )
+
+
+SEED = """\
+from pymilvus import connections, Collection, FieldSchema, CollectionSchema, DataType, utility
+
+connections.connect(host="localhost", port="19530")
+fields = [
+    FieldSchema(name="id", dtype=DataType.INT64, is_primary=True, auto_id=True),
+    FieldSchema(name="text", dtype=DataType.VARCHAR, max_length=65535),
+    FieldSchema(name="embedding", dtype=DataType.FLOAT_VECTOR, dim=1536),
+]
+schema = CollectionSchema(fields, description="Document embeddings")
+if utility.has_collection("documents"):
+    utility.drop_collection("documents")
+collection = Collection("documents", schema)
+collection.create_partition("2026_q1")
+data = [texts, embeddings]
+collection.insert(data, partition_name="2026_q1")
+collection.create_index(
+    "embedding",
+    {
+        "index_type": "HNSW",  # Best for recall
+        "metric_type": "COSINE",
+        "params": {"M": 16, "efConstruction": 256}
+    }
+)
+collection.load()
+results = collection.search(
+    data=[query_embedding],
+    anns_field="embedding",
+    param={"metric_type": "COSINE", "params": {"ef": 128}},
+    limit=10,
+    expr="category == 'api'",
+    consistency_level="Strong",  # Or "Eventually" for speed
+)
+print(collection.num_entities)
+collection.release()
+connections.disconnect("default")
+"""
+WRAPPERS = {
+    "module": lambda src: src,
+    "function": lambda src: "def main():\n" + indent(src, "    "),
+    "if-block": lambda src: "if RUN:\n" + indent(src, "  "),
+    "method": lambda src: "class Job:\n    def run(self):\n" + indent(src, "        "),
+    "tabs": lambda src: "def main():\n" + indent(src, "\t"),
+}
+
+
+@pytest.mark.parametrize("wrap", list(WRAPPERS.values()), ids=list(WRAPPERS))
+def test_the_seed_pattern_migrates_the_same_at_any_depth(wrap):
+    result = migrate(wrap(SEED))
+    compile(result.code, "<migrated>", "exec")
+    assert result.remaining == []
+    assert len(result.migrated) == len(migrate(SEED).migrated) == 12
+    for orm_name in ("connections", "Collection(", "utility"):
+        assert orm_name not in result.code
+    assert "# Best for recall" in result.code and '# Or "Eventually" for speed' in result.code
