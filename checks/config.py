@@ -45,6 +45,21 @@ def find_pyproject(start: Path) -> Path | None:
     return _find_pyproject_in(directory)
 
 
+PIN_FILES = ("pyproject.toml", "uv.lock", "poetry.lock")
+
+
+def find_project_dir(start: Path) -> Path | None:
+    """The nearest directory at or above `start` that pins dependencies in any way we read."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if any((candidate / name).is_file() for name in PIN_FILES) or any(
+            candidate.glob("requirements*.txt")
+        ):
+            return candidate
+    return None
+
+
 @cache
 def _find_pyproject_in(directory: Path) -> Path | None:
     for candidate in (directory, *directory.parents):
@@ -140,14 +155,12 @@ def _version(flag: str | None, config: Config, start) -> tuple[str, str]:
         return flag, "argument"
     if config.pymilvus_version:
         return config.pymilvus_version, f"{config.path} [tool.milvus-cto]"
-    project_dir = config.project_dir or (Path(start).resolve() if start else None)
-    if project_dir is not None and project_dir.is_file():
-        project_dir = project_dir.parent
+    project_dir = find_project_dir(Path(start) if start else Path.cwd())
     if project_dir is not None:
         found = project_version(project_dir)
         if found:
             return found[0], found[1]
-    installed = installed_version()
+    installed = installed_version(project_dir)
     if installed:
         return installed, "installed pymilvus"
     return NEWEST, "newest known"

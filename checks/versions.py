@@ -2,12 +2,14 @@
 
 In order: the flag or tool argument; `[tool.milvus-cto] pymilvus-version`; the pymilvus pin in
 the project (lock files first, because they are exact, then pyproject dependencies, then
-requirements*.txt); the installed pymilvus; else the newest version the guide knows.
+requirements*.txt); the installed pymilvus (the project's own venv first); else the newest
+version the guide knows.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -99,13 +101,22 @@ def project_version(project_dir: Path) -> tuple[str, str] | None:
     return None
 
 
-def installed_version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
+def installed_version(project_dir: Path | None = None) -> str | None:
+    """pymilvus as installed in the project's own virtual env, else on this interpreter's path.
 
-    try:
-        return version("pymilvus")
-    except PackageNotFoundError:
-        return None
+    Read from the `pymilvus-X.Y.Z.dist-info` directory name: cheaper than importlib.metadata,
+    and it sees the user's environment rather than only the one milvus-cto runs in.
+    """
+    places: list[Path] = []
+    if project_dir is not None:
+        for venv in (".venv", "venv"):
+            places += (project_dir / venv).glob("lib/python3*/site-packages")
+            places.append(project_dir / venv / "Lib" / "site-packages")
+    places += [Path(entry) for entry in sys.path if entry.endswith("site-packages")]
+    for site in places:
+        for dist in site.glob("pymilvus-*.dist-info"):
+            return dist.name[len("pymilvus-") : -len(".dist-info")]
+    return None
 
 
 def _locked(path: Path) -> str | None:
