@@ -25,12 +25,13 @@ CLIENT_KWARGS: dict[str, dict[str, tuple[str, str]]] = {
     "hybrid_search": dict.fromkeys(_TOP_K, _LIMIT),
     "query": {"expr": ("filter", _CRASH_EXPR), **dict.fromkeys(_TOP_K, _IGNORED_LIMIT)},
     "delete": {"expr": ("filter", "reads only `filter` or `ids` and fails without them")},
+    # Checked on pymilvus 3.0.2: `expr` and `param` reach the gRPC call twice, `params` is dropped.
     "search_iterator": {
-        "expr": ("filter", "does not read `expr`"),
-        "param": ("search_params", "does not read `param`"),
-        "params": ("search_params", "does not read `params`"),
+        "expr": ("filter", _CRASH_EXPR),
+        "param": ("search_params", _CRASH_PARAM),
+        "params": ("search_params", "ignores `params`"),
     },
-    "query_iterator": {"expr": ("filter", "does not read `expr`")},
+    "query_iterator": {"expr": ("filter", _CRASH_EXPR)},
 }
 CRASHES = frozenset({_CRASH_EXPR, _CRASH_PARAM})
 _NO_LIMIT = ("limit", "fails without its required `limit` argument")
