@@ -75,7 +75,8 @@ def with_comments(
 
     `opening` is the whitespace after the opening bracket: comments there lead the first one.
     """
-    _, pending = comments_after(opening)
+    first, later = comments_after(opening)
+    pending = (first, *later) if first else later
     args = []
     for keyword_name, value, source in items:
         comment, later = comments_after(whitespace_after(source))
