@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from checks.config import ConfigError, load_config, resolve_options
-from checks.engine import FileResult, Options
+from checks.engine import MAX_SOURCE_BYTES, FileResult, Options
 from checks.sources import check_bytes, iter_files, mentions_milvus
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -78,8 +79,11 @@ def run(args: argparse.Namespace) -> int:
     data = None
     if stdin:
         name = args.stdin_filename or "-"
-        data = sys.stdin.buffer.read()
-        results = [check_bytes(data, name, options)]
+        data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            results = [FileResult(name, error=_too_large(None))]
+        else:
+            results = [check_bytes(data, name, options)]
     else:
         missing = [p for p in args.paths if not os.path.exists(p)]
         if missing:
@@ -92,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
         # stdout carries the diff, or the fixed code read from stdin: the report goes aside.
         if args.diff or stdin:
             report_to = sys.stderr
+    # File names that are not UTF-8 (surrogate escapes) must not turn a report into a crash.
+    if hasattr(report_to, "reconfigure"):
+        report_to.reconfigure(errors="backslashreplace")
     report_to.write(render(results, args.format, options))
     return 1 if any(r.diagnostics or r.error for r in results) else 0
 
@@ -114,13 +121,26 @@ def check_files(files: list[tuple[Path, bool]], options: Options) -> list[FileRe
 
 def check_file(path: Path, explicit: bool, options: Options) -> FileResult:
     try:
-        data = path.read_bytes()
+        mode = os.stat(path).st_mode
+        # A FIFO or device found while walking would block or never end: skip it. Named
+        # explicitly (`<(cmd)`, /dev/stdin) it is read, up to the size limit.
+        if not explicit and not stat.S_ISREG(mode):
+            return FileResult(str(path))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         return FileResult(str(path), error=f"cannot read: {exc.strerror or exc}")
+    if len(data) > MAX_SOURCE_BYTES:
+        return FileResult(str(path), error=_too_large(path if stat.S_ISREG(mode) else None))
     # Files found by walking a directory are skipped unread when they never mention Milvus.
     if not explicit and not mentions_milvus(data):
         return FileResult(str(path))
     return check_bytes(data, str(path), options)
+
+
+def _too_large(path: Path | None) -> str:
+    size = f"{path.stat().st_size} bytes" if path else f"more than {MAX_SOURCE_BYTES} bytes"
+    return f"file too large: {size} (limit {MAX_SOURCE_BYTES})"
 
 
 def apply_fixes(results, args, options, *, stdin: bytes | None) -> list[FileResult]:

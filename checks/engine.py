@@ -16,7 +16,14 @@ from checks.flow import Block, Flow, classify_call
 from checks.model import Scope, SemanticModel
 from checks.rules.base import Rule
 
-MAX_SOURCE_BYTES = 2_000_000  # larger inputs get a per-file error, not a slow check
+# Limits (each gives that input a one-line error, never a traceback):
+# - size: sources over MAX_SOURCE_BYTES characters (files: bytes) are not checked; a check costs
+#   about 3 s per MB of dense pymilvus calls, so this bounds one file to a few seconds;
+# - nesting: what CPython's parser accepts (200 nested brackets, 100 indentation levels, and
+#   expression chains ~1000-3000 deep, beyond which it raises RecursionError/MemoryError).
+#   Detection walks the tree without recursion; fixes (libcst) give up quietly on code nested
+#   more than about two hundred levels deep and leave those findings in `remaining`.
+MAX_SOURCE_BYTES = 2_000_000
 MENTIONS_MILVUS = re.compile(rb"pymilvus|MilvusClient|Collection")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.I)
@@ -53,10 +60,16 @@ def check_source(
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
-        result.error = f"syntax error at line {exc.lineno}: {exc.msg}"
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        result.error = f"syntax error{where}: {exc.msg}"
         return result
-    except (ValueError, RecursionError, MemoryError) as exc:
-        result.error = f"cannot parse: {exc.__class__.__name__}: {str(exc) or 'nested too deeply'}"
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on deep nesting with one or the other ("too complex" is
+        # a MemoryError; building the tree of `a.b.b…` or `1 + 1 + …` a RecursionError).
+        result.error = "cannot parse: the code is nested too deeply for Python's parser"
+        return result
+    except ValueError as exc:  # NUL bytes (3.11); later versions raise SyntaxError
+        result.error = f"cannot parse: {exc}"
         return result
     try:
         result.diagnostics = check_tree(tree, source, options)
@@ -66,6 +79,8 @@ def check_source(
 
 
 def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnostic]:
+    if "pymilvus" not in source:
+        return []  # nothing imports pymilvus (or pymilvus_orm): no rule can resolve a call
     model = SemanticModel(tree)
     if not model.mentions_pymilvus:
         return []
