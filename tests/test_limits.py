@@ -70,15 +70,18 @@ def test_deep_code_the_parser_accepts_is_checked(shape):
     assert "MV007" in [d.code for d in result.diagnostics]
 
 
-@pytest.mark.parametrize(
-    ("shape", "n"),
-    [
-        *((shape, n) for shape in ("binary operators", "attributes", "elif chains")
-          for n in (90, 400, 2000)),
-        ("lists", 90),
-        ("lists", 180),
-    ],
-)  # fmt: skip
+REWRITTEN = [
+    *(
+        (shape, n)
+        for shape in ("binary operators", "attributes", "elif chains")
+        for n in (90, 400, 2000)
+    ),
+    ("lists", 90),
+    ("lists", 180),
+]
+
+
+@pytest.mark.parametrize(("shape", "n"), REWRITTEN)
 def test_rewrite_never_raises_and_always_parses(shape, n):
     source = deep(shape, n)
     assert check_source(source).error is None
