@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
     stdin = args.paths == ["-"]
     if "-" in args.paths and not stdin:
         raise UsageError("- (stdin) cannot be combined with paths")
+    for path in [] if stdin else args.paths:
+        if not os.path.exists(path):  # before the config lookup resolves it
+            link = " (a broken or looping symbolic link)" if os.path.lexists(path) else ""
+            raise UsageError(f"path not found: {path}{link}")
     start = Path(args.stdin_filename or ".") if stdin else Path(args.paths[0])
     config = load_config(start)
     options = resolve_options(
@@ -85,9 +89,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             results = [check_bytes(data, name, options)]
     else:
-        missing = [p for p in args.paths if not os.path.exists(p)]
-        if missing:
-            raise UsageError(f"path not found: {missing[0]}")
         files = list(iter_files([Path(p) for p in args.paths], config.exclude))
         results = check_files(files, options)
     report_to = sys.stdout
