@@ -148,6 +148,10 @@ class Context:
     def literal(self, expr: ast.AST | None):
         return self.model.literal(expr, self.scope)
 
+    def method_call(self, node: ast.Call, *methods: str):
+        """`node` as a method call on a known client or ORM collection (checks.signatures)."""
+        return self.model.method_call(node, self.scope, *methods)
+
     def text(self, node: ast.AST) -> str:
         """The source text of a node (ast.get_source_segment re-splits the source per call)."""
         first, last = node.lineno - 1, node.end_lineno - 1

@@ -16,6 +16,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from checks.signatures import MethodCall
+from checks.signatures import positional_or_keyword as positional_or_keyword
+
 # Names pymilvus exports at top level. A qualified name that ends in one of these under any
 # pymilvus submodule (`pymilvus.orm.collection.Collection`) is folded to `pymilvus.<name>`.
 PUBLIC_NAMES = frozenset(
@@ -221,6 +224,20 @@ class SemanticModel:
             return Value("index_params", node=call)
         return UNKNOWN
 
+    def method_call(self, call: ast.Call, scope: Scope, *methods: str) -> MethodCall | None:
+        """The call as a method of a known client or ORM collection (one of `methods`, if any
+        are given: the receiver is resolved only then), else None."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or (methods and func.attr not in methods):
+            return None
+        owner = self.value_of(func.value, scope)
+        if owner.kind == "client":
+            receiver = "AsyncMilvusClient" if owner.is_async else "MilvusClient"
+            return MethodCall("client", receiver, func.attr, owner, call)
+        if owner.kind == "collection":
+            return MethodCall("orm", "Collection", func.attr, owner, call)
+        return None
+
     def literal(self, expr: ast.AST | None, scope: Scope) -> object:
         """The constant an expression certainly holds, or None when it is not certain."""
         if expr is None:
@@ -273,19 +290,6 @@ class SemanticModel:
             first = False
             current = current.parent
         return None
-
-
-def positional_or_keyword(call: ast.Call, index: int | None, keyword: str) -> ast.expr | None:
-    """The argument passed at `index` or as `keyword=`; None if absent or hidden by */**."""
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if index is not None:
-        if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-            return None
-        if index < len(call.args):
-            return call.args[index]
-    return None
 
 
 def dict_get(mapping: ast.Dict, key: str) -> ast.expr | None:
