@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from checks.signatures import MethodCall
+from checks.signatures import MethodCall, argument
 from checks.signatures import positional_or_keyword as positional_or_keyword
 
 # Names pymilvus exports at top level. A qualified name that ends in one of these under any
@@ -207,7 +207,7 @@ class SemanticModel:
         if qn == ASYNC_CLIENT:
             return Value("client", is_async=True, node=call)
         if qn == COLLECTION:
-            name_arg = positional_or_keyword(call, 0, "name")
+            name_arg = argument(call, "Collection", "name")
             name = self.literal(name_arg, scope) if name_arg is not None else None
             return Value("collection", name=name if isinstance(name, str) else None, node=call)
         if qn in (
