@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from checks.model import Scope, SemanticModel, Value, has_star_kwargs, positional_or_keyword
+from checks.model import Scope, SemanticModel, has_star_kwargs
+from checks.signatures import MethodCall, argument, positional_or_keyword
 
 # What each MilvusClient / ORM method does to the collection it names.
 READS = frozenset({"search", "query", "get", "hybrid_search", "search_iterator", "query_iterator"})
@@ -126,27 +127,29 @@ def classify_call(
     """The event a call makes in the flow, or None if it touches no collection we can see."""
     func = call.func
     if isinstance(func, ast.Attribute):
-        owner = model.value_of(func.value, scope)
+        known = model.method_call(call, scope)
+        if known is not None and known.api == "client":
+            return _client_event(known, model, scope, blocks, awaited)
+        if known is not None:
+            return _orm_event(known, blocks)
         method = func.attr
-        if owner.kind == "client":
-            return _client_event(call, method, func.value, model, scope, blocks, awaited)
-        if owner.kind == "collection":
-            return _orm_event(call, method, func.value, owner, blocks)
         qualname = model.qualname(func, scope)
         if qualname in ("pymilvus.utility.drop_collection", "pymilvus.utility.has_collection"):
-            arg = positional_or_keyword(call, 0, "collection_name")
+            arg = argument(call, qualname.removeprefix("pymilvus."), "collection_name")
             op = "drop" if qualname.endswith("drop_collection") else "neutral"
             return Event(op, "orm", method, model.string(arg, scope), call, None, blocks)
         if method in LOADING_METHOD_NAMES:
             # A load through a receiver we cannot resolve still may load: stay silent after it.
-            arg = positional_or_keyword(call, 0, "collection_name")
-            name = model.string(arg, scope) if method != "load" else None
+            name = None
+            if method != "load":  # load_collection / load_partitions, read as MilvusClient's
+                arg = argument(call, f"MilvusClient.{method}", "collection_name")
+                name = model.string(arg, scope)
             return Event("load", "other", method, name, call, func.value, blocks, awaited)
     else:
         qualname = model.qualname(func, scope)
         if qualname == "pymilvus.Collection":
             value = model.value_of(call, scope)
-            creates = positional_or_keyword(call, 1, "schema") is not None
+            creates = argument(call, "Collection", "schema") is not None
             op = "create" if creates else "neutral"
             return Event(op, "orm", "Collection", value.name, call, None, blocks)
         if qualname is not None and qualname.startswith("pymilvus."):
@@ -154,32 +157,37 @@ def classify_call(
     return _escape_event(call, model, scope, blocks)
 
 
-def _client_event(call, method, receiver, model, scope, blocks, awaited) -> Event:
-    collection_arg = positional_or_keyword(call, 0, "collection_name")
+def _client_event(known: MethodCall, model, scope, blocks, awaited) -> Event:
+    call, method = known.call, known.method
+    if known.signature is not None:
+        collection_arg = known.argument("collection_name")
+    else:  # a method the table does not list: most of them take the collection first
+        collection_arg = positional_or_keyword(call, 0, "collection_name")
     name = model.string(collection_arg, scope)
     op = CLIENT_OPS.get(method) or ("neutral" if method in CLIENT_NEUTRAL else "unknown")
-    event = Event(op, "client", method, name, call, receiver, blocks, awaited)
+    event = Event(op, "client", method, name, call, call.func.value, blocks, awaited)
     event.collection_arg = collection_arg
     if op == "create":
-        event.loads = _create_collection_loads(call)
+        event.loads = _create_collection_loads(known)
     return event
 
 
-def _create_collection_loads(call: ast.Call) -> bool:
+def _create_collection_loads(known: MethodCall) -> bool:
     """MilvusClient.create_collection loads in quick setup and when index_params is given."""
-    if has_star_kwargs(call):
+    if has_star_kwargs(known.call):
         return True  # cannot see: assume it loads
-    if positional_or_keyword(call, 1, "dimension") is not None:
+    if known.argument("dimension") is not None:
         return True
-    index_params = positional_or_keyword(call, None, "index_params")
+    index_params = known.argument("index_params")
     return index_params is not None and not (
         isinstance(index_params, ast.Constant) and index_params.value is None
     )
 
 
-def _orm_event(call, method, receiver, owner: Value, blocks) -> Event:
+def _orm_event(known: MethodCall, blocks) -> Event:
+    method = known.method
     op = ORM_OPS.get(method) or ("neutral" if method in ORM_NEUTRAL else "unknown")
-    return Event(op, "orm", method, owner.name, call, receiver, blocks)
+    return Event(op, "orm", method, known.owner.name, known.call, known.call.func.value, blocks)
 
 
 def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | None:
