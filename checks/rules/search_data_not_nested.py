@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import ReplaceExpression, cst
-from checks.model import positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
 
@@ -178,16 +177,8 @@ class SearchDataNotNested(Rule):
     ]
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr != "search":
-            return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind == "client":
-            data = positional_or_keyword(node, 1, "data")
-        elif owner.kind == "collection":
-            data = positional_or_keyword(node, 0, "data")
-        else:
-            return
+        search = self.ctx.method_call(node, "search")
+        data = search.argument("data") if search is not None else None
         if data is None or not self._is_flat_vector(data):
             return
         text = self.ctx.text(data)
