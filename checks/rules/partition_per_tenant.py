@@ -6,7 +6,6 @@ import ast
 import builtins
 
 from checks.flow import loop_blocks
-from checks.model import positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
 MAX_PARTITIONS = 1024  # rootCoord.maxPartitionNum, the server default
@@ -213,16 +212,8 @@ class PartitionPerTenant(Rule):
     _loops: dict | None = None
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr != "create_partition":
-            return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind == "client":
-            partition = positional_or_keyword(node, 1, "partition_name")
-        elif owner.kind == "collection":
-            partition = positional_or_keyword(node, 0, "partition_name")
-        else:
-            return
+        create = self.ctx.method_call(node, "create_partition")
+        partition = create.argument("partition_name") if create is not None else None
         if partition is None or self.ctx.literal(partition) is not None:
             return
         self._bounded_names = self._bounded_loop_names()
