@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import has_star_kwargs, keyword, positional_or_keyword
+from checks.model import has_star_kwargs, keyword
 from checks.rules.base import Invalid, Rule
 
 
@@ -127,31 +127,24 @@ class QueryWithoutFilterOrLimit(Rule):
     ]
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr != "query" or has_star_kwargs(node):
+        query = self.ctx.method_call(node, "query")
+        if query is None or has_star_kwargs(node):
             return
         if any(isinstance(arg, ast.Starred) for arg in node.args):
             return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind == "client":
-            condition = positional_or_keyword(node, 1, "filter")
-            ids = positional_or_keyword(node, 4, "ids")
-            output_fields = positional_or_keyword(node, 2, "output_fields")
+        argument = "filter" if query.api == "client" else "expr"
+        condition = query.argument(argument)
+        if query.api == "client":
+            ids = query.argument("ids")
             if ids is not None and not _is_none(ids):
                 return
-        elif owner.kind == "collection":
-            # Collection.query(expr, ...) requires expr: without it the call is a TypeError.
-            condition = positional_or_keyword(node, 0, "expr")
-            output_fields = positional_or_keyword(node, 1, "output_fields")
-            if condition is None:
-                return
-        else:
-            return
+        elif condition is None:
+            return  # Collection.query(expr, ...) requires expr: without it, a TypeError
         if condition is not None and self.ctx.literal(condition) != "":
             return
+        output_fields = query.argument("output_fields")
         if keyword(node, "limit") is not None or not self._plain_output(output_fields):
             return
-        argument = "filter" if owner.kind == "client" else "expr"
         self.report(
             node,
             f"Give this `query` a `{argument}` or a `limit`: the server rejects an empty "
