@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 from checks.flow import loop_blocks
-from checks.model import positional_or_keyword
 from checks.rules.base import Invalid, Rule
 
 WRITES = frozenset({"insert", "upsert"})
@@ -195,18 +194,15 @@ class WriteInLoop(Rule):
     _loops: dict | None = None
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in (*WRITES, "flush"):
-            return
         if not self.ctx.blocks:
             return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind not in ("client", "collection"):
+        write = self.ctx.method_call(node, *WRITES, "flush")
+        if write is None:
             return
         loop = self._innermost_loop()
         if loop is None or self._leaves_after(loop):
             return
-        if func.attr == "flush":
+        if write.method == "flush":
             if not self._writes_in(loop):
                 return
             self.report(
@@ -217,13 +213,12 @@ class WriteInLoop(Rule):
                 'consistency_level="Strong" or "Session"',
             )
             return
-        data_index = 1 if owner.kind == "client" else 0
-        data = positional_or_keyword(node, data_index, "data")
-        if data is None or not self._one_row(data, orm=owner.kind == "collection"):
+        data = write.argument("data")
+        if data is None or not self._one_row(data, orm=write.api == "orm"):
             return
         self.report(
             node,
-            f"Collect the rows and `{func.attr}` them in batches: this call sends one row per "
+            f"Collect the rows and `{write.method}` them in batches: this call sends one row per "
             "loop pass.",
             hint="build a list of row dicts in the loop and write it once (or every few "
             "thousand rows) after it",
@@ -253,15 +248,10 @@ class WriteInLoop(Rule):
 
     def _writes_in(self, loop: ast.AST) -> bool:
         """The loop also inserts or upserts through a known client or collection."""
-        for node in ast.walk(loop):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in WRITES
-                and self.ctx.value_of(node.func.value).kind in ("client", "collection")
-            ):
-                return True
-        return False
+        return any(
+            isinstance(node, ast.Call) and self.ctx.method_call(node, *WRITES) is not None
+            for node in ast.walk(loop)
+        )
 
     def _one_row(self, data: ast.expr, orm: bool) -> bool:
         """A single row: a dict, or (MilvusClient) a one-element list of something not a list."""
