@@ -213,9 +213,12 @@ def _notebook_change(tool_input: dict, path: str) -> Change | None:
         return None
     import json
 
-    notebook = json.loads(before)
+    try:
+        notebook = json.loads(before)
+    except ValueError:  # not a notebook Claude Code could edit either
+        return None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
         return None
     index = cell_index(cells, tool_input.get("cell_id"))
     if mode == "replace":
