@@ -6,9 +6,10 @@ import ast
 
 from checks.fixes import ReplaceExpression
 from checks.flow import Flow
-from checks.model import Scope, positional_or_keyword
+from checks.model import Scope
 from checks.rules.auto_id_with_ids import CollectionShapes
 from checks.rules.base import Invalid, Rule
+from checks.signatures import MethodCall
 
 MAX_INLINE_ROWS = 20  # literal columns up to this many rows become dict literals
 
@@ -168,20 +169,18 @@ class ColumnDataToClient(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.shapes = CollectionShapes(ctx)
-        self.found: list[tuple[ast.Call, ast.List, Scope]] = []
+        self.found: list[tuple[MethodCall, ast.List, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
         self.shapes.see_call(node)
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("insert", "upsert"):
+        write = self.ctx.method_call(node, "insert", "upsert")
+        if write is None or write.api != "client":
             return
-        if self.ctx.value_of(func.value).kind != "client":
-            return
-        data = positional_or_keyword(node, 1, "data")
+        data = write.argument("data")
         if not isinstance(data, ast.List) or len(data.elts) < 2:
             return
         if all(self._is_list(element) for element in data.elts):
-            self.found.append((node, data, self.ctx.scope))
+            self.found.append((write, data, self.ctx.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.shapes.see_store(node)
@@ -189,12 +188,11 @@ class ColumnDataToClient(Rule):
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module):
             return
-        for call, data, scope in self.found:
-            method = call.func.attr
-            replacement, names = self._rows(call, data, scope)
+        for write, data, scope in self.found:
+            replacement, names = self._rows(write, data, scope)
             self.report(
                 data,
-                f"Pass one dict per row to `{method}`: MilvusClient takes row dicts, not "
+                f"Pass one dict per row to `{write.method}`: MilvusClient takes row dicts, not "
                 "ORM-style column lists.",
                 hint="e.g. [dict(zip(field_names, row)) for row in zip(*columns)]",
                 fix=None if replacement else "none",
@@ -208,10 +206,10 @@ class ColumnDataToClient(Rule):
             element = bound[0]
         return isinstance(element, (ast.List, ast.ListComp))
 
-    def _rows(self, call: ast.Call, data: ast.List, scope: Scope) -> tuple[str | None, list]:
+    def _rows(self, write: MethodCall, data: ast.List, scope: Scope) -> tuple[str | None, list]:
         """The rows as source text, when the schema names the columns; else (None, [])."""
-        name = self.ctx.model.string(positional_or_keyword(call, 0, "collection_name"), scope)
-        shape = self.shapes.client_shape(call.func.value, name) if name is not None else None
+        name = self.ctx.model.string(write.argument("collection_name"), scope)
+        shape = self.shapes.client_shape(write.call.func.value, name) if name is not None else None
         if shape is None or shape.fields is None:
             return None, []
         names = [f for f in shape.fields if not (shape.auto_id and f == shape.pk)]
