@@ -84,6 +84,18 @@ hits = quick.search("scratch", data=[[0.1, 0.2]], top_k=3, consistency_level="st
 """
 
 
+def base_env() -> dict[str, str]:
+    """The environment every measured command gets: ours, less what would skew it.
+
+    PYTHONDONTWRITEBYTECODE would make every run compile the modules changed since their
+    .pyc was written; users run with bytecode caches, so the benchmark does too.
+    """
+    skewing = ("PYTHONDONTWRITEBYTECODE", "PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE")
+    return {
+        k: v for k, v in os.environ.items() if k not in skewing and not k.startswith("MILVUS_CTO_")
+    }
+
+
 @dataclass
 class Case:
     """One command timed round after round; `baseline` names the case it is divided by."""
@@ -93,7 +105,7 @@ class Case:
     argv: list[str]
     stdin: bytes | None = None
     cwd: Path = ROOT
-    env: dict[str, str] | None = None
+    env: dict[str, str] = field(default_factory=base_env)
     baseline: str | None = None
     target: float | None = None
     times: list[float] = field(default_factory=list)
@@ -147,7 +159,7 @@ def hook_argv(hook: dict) -> list[str]:
 
 
 def hook_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MILVUS_CTO_")}
+    env = base_env()
     env.update(
         CLAUDE_PROJECT_DIR=str(ROOT),
         CLAUDECODE="1",
@@ -174,14 +186,14 @@ def mcp_command() -> tuple[str, list[str], dict[str, str] | None]:
         servers = json.loads(MCP_CONFIG.read_text()).get("mcpServers", {})
         server = servers.get("milvus-cto") or next(iter(servers.values()), None)
         if server and server.get("command"):
-            env = dict(os.environ, CLAUDE_PROJECT_DIR=str(ROOT))
+            env = dict(base_env(), CLAUDE_PROJECT_DIR=str(ROOT))
             expand = _expander(env)
             return (
                 expand(server["command"]),
                 [expand(a) for a in server.get("args", [])],
                 {**env, **{k: expand(v) for k, v in server.get("env", {}).items()}},
             )
-    return PYTHON, ["-m", "server"], None
+    return PYTHON, ["-m", "server"], base_env()
 
 
 def _expander(env: dict[str, str]):
