@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import dict_get, positional_or_keyword
+from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import visible_dict
+from checks.signatures import argument
 
 MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow
-# Where limit and the search params sit positionally, per receiver and method.
-CLIENT_ARGS = {
-    "search": (3, 5, "search_params"),
-    "hybrid_search": (3, None, ""),
-    "query": (None, None, ""),
-}
-ORM_ARGS = {"search": (3, 2, "param"), "hybrid_search": (2, None, ""), "query": (None, None, "")}
+# What `search` calls its search params, per API (hybrid_search and query take none).
+SEARCH_PARAMS = {"client": "search_params", "orm": "param"}
 
 
 class TopkOverMax(Rule):
@@ -128,30 +124,20 @@ class TopkOverMax(Rule):
     ]
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if self.ctx.qualname(func) == "pymilvus.AnnSearchRequest":
-            self._check(node, positional_or_keyword(node, 3, "limit"), None, "AnnSearchRequest")
+        if self.ctx.qualname(node.func) == "pymilvus.AnnSearchRequest":
+            self._check(node, argument(node, "AnnSearchRequest", "limit"), None, "AnnSearchRequest")
             return
-        if not isinstance(func, ast.Attribute):
+        read = self.ctx.method_call(node, "search", "hybrid_search", "query")
+        if read is None:
             return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind == "client":
-            args = CLIENT_ARGS.get(func.attr)
-        elif owner.kind == "collection":
-            args = ORM_ARGS.get(func.attr)
-        else:
-            return
-        if args is None:
-            return
-        limit_index, params_index, params_name = args
         params = None
-        if params_name:
-            params_arg = positional_or_keyword(node, params_index, params_name)
+        if read.method == "search":
+            params_arg = read.argument(SEARCH_PARAMS[read.api])
             params = visible_dict(self.ctx.model, params_arg, self.ctx.scope)
-        offset = positional_or_keyword(node, None, "offset")
+        offset = read.argument("offset")
         if offset is None and params is not None:
             offset = dict_get(params, "offset")
-        self._check(node, positional_or_keyword(node, limit_index, "limit"), offset, func.attr)
+        self._check(node, read.argument("limit"), offset, read.method)
 
     def _check(self, call: ast.Call, limit_node, offset_node, method: str) -> None:
         limit = self.ctx.literal(limit_node)
