@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import Fixer, cst
-from checks.model import has_star_kwargs, positional_or_keyword
+from checks.model import UNKNOWN, has_star_kwargs
 from checks.rules.base import Invalid, Rule
+from checks.signatures import MethodCall
 
 # What each API does with a keyword of the other one: the right name, and what happens now.
 # A crash happens whether or not the right keyword is given too; anything else is ignored then.
@@ -53,23 +54,8 @@ ORM_KWARGS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "query_iterator": {"filter": ("expr", "does not read `filter`")},
 }
-# Where the right name sits positionally, to tell whether it is already passed.
-CLIENT_POSITIONS = {
-    "search": {"filter": 2, "limit": 3, "search_params": 5},
-    "hybrid_search": {"limit": 3},
-    "query": {"filter": 1},
-    "delete": {"filter": 3},
-    "search_iterator": {"filter": 3, "limit": 4, "search_params": 6},
-    "query_iterator": {"limit": 2, "filter": 3},
-}
-ORM_POSITIONS = {
-    "search": {"param": 2, "limit": 3, "expr": 4},
-    "hybrid_search": {"limit": 2},
-    "query": {"expr": 0},
-    "delete": {"expr": 0},
-    "search_iterator": {"param": 2, "limit": 4, "expr": 5},
-    "query_iterator": {"limit": 1, "expr": 2},
-}
+METHODS = frozenset(CLIENT_KWARGS) | frozenset(ORM_KWARGS)
+NO_ITERATORS = frozenset({"AsyncMilvusClient", "Partition"})
 
 
 class RenameKeyword(Fixer):
@@ -265,26 +251,15 @@ class WrongApiKwargs(Rule):
     ]
 
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if not isinstance(func, ast.Attribute):
+        call = self.ctx.method_call(node, *METHODS) or _partition_call(self.ctx, node)
+        if call is None:
             return
-        owner = self.ctx.value_of(func.value)
-        if owner.kind == "client":
-            api = "AsyncMilvusClient" if owner.is_async else "MilvusClient"
-            table, positions = CLIENT_KWARGS, CLIENT_POSITIONS
-            if owner.is_async and func.attr.endswith("_iterator"):
-                return  # AsyncMilvusClient has no iterators
-        elif owner.kind == "collection" or _is_partition(self.ctx, func.value):
-            api = "Collection" if owner.kind == "collection" else "Partition"
-            if api == "Partition" and func.attr.endswith("_iterator"):
-                return  # Partition has no iterators
-            table, positions = ORM_KWARGS, ORM_POSITIONS
-        else:
+        if call.receiver in NO_ITERATORS and call.method.endswith("_iterator"):
             return
-        wrong = table.get(func.attr)
+        wrong = (CLIENT_KWARGS if call.api == "client" else ORM_KWARGS).get(call.method)
         if not wrong:
             return
-        method = f"{api}.{func.attr}"
+        method = f"{call.receiver}.{call.method}"
         # A renamed keyword could collide with one hidden in *args / **kwargs.
         hidden = has_star_kwargs(node) or any(isinstance(a, ast.Starred) for a in node.args)
         taken: set[str] = set()
@@ -292,8 +267,7 @@ class WrongApiKwargs(Rule):
             if kw.arg not in wrong:
                 continue
             right, outcome = wrong[kw.arg]
-            index = positions[func.attr].get(right)
-            if right in taken or positional_or_keyword(node, index, right) is not None:
+            if right in taken or call.argument(right) is not None:
                 outcome = outcome if outcome in CRASHES else f"ignores `{kw.arg}`"
                 self.report(
                     kw,
@@ -310,6 +284,16 @@ class WrongApiKwargs(Rule):
                 fix="none" if hidden else None,
                 fix_data={"rename_to": right},
             )
+
+
+def _partition_call(ctx, node: ast.Call) -> MethodCall | None:
+    """A method call (of one this rule checks) on an ORM Partition."""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in METHODS:
+        return None
+    if not _is_partition(ctx, func.value):
+        return None
+    return MethodCall("orm", "Partition", func.attr, UNKNOWN, node)
 
 
 def _is_partition(ctx, expr: ast.expr) -> bool:
