@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
-from checks.model import ASYNC_CLIENT, CLIENT, positional_or_keyword
+from checks.model import ASYNC_CLIENT, CLIENT
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument
 
 CONNECT = "pymilvus.connections.connect"
 # scheme://user:password@host
@@ -131,10 +132,10 @@ class HardcodedCredentials(Rule):
         qualname = self.ctx.qualname(node.func)
         if qualname not in (CLIENT, ASYNC_CLIENT, CONNECT):
             return
-        # MilvusClient(uri, user, password, db_name, token), connect(alias, user, password, ...).
-        token = positional_or_keyword(node, 4, "token")
-        password = positional_or_keyword(node, 2, "password")
-        uri = positional_or_keyword(node, 0 if qualname != CONNECT else None, "uri")
+        api = qualname.removeprefix("pymilvus.")  # MilvusClient, connections.connect, ...
+        token = argument(node, api, "token")
+        password = argument(node, api, "password")
+        uri = argument(node, api, "uri")  # connect: keyword only
         if _secret(token) is not None:
             found, what = token, "token"
         elif _secret(password) is not None:
@@ -143,10 +144,9 @@ class HardcodedCredentials(Rule):
             found, what = uri, "password in the uri"
         else:
             return
-        target = "connections.connect" if qualname == CONNECT else qualname.rsplit(".", 1)[1]
         self.report(
             found,
-            f"Read this {what} from the environment instead of writing it into the {target} call.",
+            f"Read this {what} from the environment instead of writing it into the {api} call.",
             hint='e.g. token=os.environ["MILVUS_TOKEN"] (a "user:password" or API key)',
         )
 
