@@ -6,8 +6,9 @@ import ast
 import re
 
 from checks.fixes import ReplaceExpression, cst, keyword_argument, remove_elements
-from checks.model import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword, positional_or_keyword
+from checks.model import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument
 
 DEFAULT_PORT = "19530"
 # "host:port" (optionally "/db"): what a uri without its scheme looks like.
@@ -177,14 +178,14 @@ class ClientHostPort(Rule):
         qualname = self.ctx.qualname(node.func)
         if qualname not in (CLIENT, ASYNC_CLIENT):
             return
+        client = qualname.removeprefix("pymilvus.")
         host, port = keyword(node, "host"), keyword(node, "port")
-        uri = positional_or_keyword(node, 0, "uri")
+        uri = argument(node, client, "uri")
         if host is None and port is None:
             if uri is not None:
                 self._check_scheme(uri)
             return
         given = [kw.arg for kw in (host, port) if kw is not None]
-        client = qualname.rsplit(".", 1)[1]
         ignored = "`/`".join(given)
         them = "them" if len(given) > 1 else "it"
         if uri is not None:
