@@ -162,8 +162,8 @@ def test_fixes_parse_and_are_idempotent_on_reformatted_code(example, options):
         return
     if newline != "\n":
         assert "\n" not in result.code.replace("\r\n", ""), "line ends were changed"
-    if "clïent" in source:
-        assert "client" not in re.findall(r"\bclient\b", result.code)
+    if "clïent" in source:  # fixes keep names as written (MV101 may add a `client` of its own)
+        assert "clïent" in result.code
     again = rewrite_source(result.code, options, unsafe=True)
     assert again.code == result.code and not again.applied
 
