@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from checks import signatures
 from checks.fixes import (
     Fixer,
     append_element,
@@ -17,7 +18,7 @@ from checks.fixes import (
     string_value,
 )
 from checks.flow import loop_blocks
-from checks.model import dict_get, positional_or_keyword
+from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
 
 HNSW_PARAMS = '{"M": 16, "efConstruction": 256}'
@@ -358,25 +359,26 @@ class FlatIndex(Rule):
         func = node.func
         if not isinstance(func, ast.Attribute):
             return
-        owner = self.ctx.value_of(func.value)
-        if func.attr == "add_index" and owner.kind == "index_params":
-            index_type = positional_or_keyword(node, 1, "index_type")
-            if self._is_flat(index_type) and not self._on_scalar_field(node):
+        if func.attr == "add_index" and self.ctx.value_of(func.value).kind == "index_params":
+            index_type = signatures.argument(node, "IndexParams.add_index", "index_type")
+            field = signatures.argument(node, "IndexParams.add_index", "field_name")
+            if self._is_flat(index_type) and not self._on_scalar_field(field):
                 self._report(index_type, "add_index")
-        elif func.attr == "create_index" and owner.kind == "collection":
-            params = self.ctx.model.dict_literal(
-                positional_or_keyword(node, 1, "index_params"), self.ctx.scope
-            )
+            return
+        create = self.ctx.method_call(node, "create_index")
+        if create is not None and create.api == "orm":
+            params = self.ctx.model.dict_literal(create.argument("index_params"), self.ctx.scope)
             index_type = dict_get(params, "index_type") if params is not None else None
-            if self._is_flat(index_type) and not self._on_scalar_field(node):
+            field = create.argument("field_name")
+            if self._is_flat(index_type) and not self._on_scalar_field(field):
                 self._report(index_type, "dict")
 
     _scalar_fields: frozenset[str] | None = None
 
-    def _on_scalar_field(self, call: ast.Call) -> bool:
+    def _on_scalar_field(self, field: ast.expr | None) -> bool:
         """The indexed field is, on every value it can take here, a field this module declares
         only with scalar data types (FieldSchema(...) / schema.add_field(...))."""
-        names = self._field_names(positional_or_keyword(call, 0, "field_name"))
+        names = self._field_names(field)
         if not names:
             return False
         if self._scalar_fields is None:
@@ -440,13 +442,13 @@ def _scalar_fields(model) -> frozenset[str]:
             continue
         if model.qualname(node.func, scope) == "pymilvus.FieldSchema":
             name, dtype = (
-                positional_or_keyword(node, 0, "name"),
-                positional_or_keyword(node, 1, "dtype"),
+                signatures.argument(node, "FieldSchema", "name"),
+                signatures.argument(node, "FieldSchema", "dtype"),
             )
         elif isinstance(node.func, ast.Attribute) and node.func.attr == "add_field":
             name, dtype = (
-                positional_or_keyword(node, 0, "field_name"),
-                positional_or_keyword(node, 1, "datatype"),
+                signatures.argument(node, "CollectionSchema.add_field", "field_name"),
+                signatures.argument(node, "CollectionSchema.add_field", "datatype"),
             )
         else:
             continue
