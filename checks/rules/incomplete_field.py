@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import has_star_kwargs, keyword, positional_or_keyword
+from checks.model import has_star_kwargs, keyword
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument
 
 MAX_VARCHAR = 65535  # the server's default proxy.maxVarCharLength
 DENSE_VECTORS = frozenset(
@@ -189,7 +190,7 @@ class IncompleteField(Rule):
         func = node.func
         qualname = self.ctx.qualname(func)
         if qualname == "pymilvus.FieldSchema":
-            self._check_field(node, positional_or_keyword(node, 0, "name"), "dtype")
+            self._check_field(node, "FieldSchema", "name", "dtype")
         elif qualname == "pymilvus.CollectionSchema":
             self._check_field_list(node)
         elif isinstance(func, ast.Attribute) and self.ctx.value_of(node).kind == "schema":
@@ -200,13 +201,14 @@ class IncompleteField(Rule):
             and func.attr == "add_field"
             and self.ctx.value_of(func.value).kind == "schema"
         ):
-            self._check_field(node, positional_or_keyword(node, 0, "field_name"), "datatype")
+            self._check_field(node, "CollectionSchema.add_field", "field_name", "datatype")
 
     # One field -------------------------------------------------------------------------------
-    def _check_field(self, call: ast.Call, name_arg, dtype_keyword: str) -> None:
+    def _check_field(self, call: ast.Call, api: str, name_param: str, dtype_param: str) -> None:
         if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
             return
-        dtype = self._data_type(positional_or_keyword(call, 1, dtype_keyword))
+        dtype = self._data_type(argument(call, api, dtype_param))
+        name_arg = argument(call, api, name_param)
         name = self.ctx.model.string(name_arg, self.ctx.scope) if name_arg is not None else None
         label = f"`{name}`" if name else "this field"
         if dtype == "VARCHAR":
@@ -250,7 +252,7 @@ class IncompleteField(Rule):
         """`CollectionSchema([FieldSchema(...), ...])` with every field visible."""
         if self._primary_elsewhere(call):
             return
-        fields = positional_or_keyword(call, 0, "fields")
+        fields = argument(call, "CollectionSchema", "fields")
         model, scope = self.ctx.model, self.ctx.scope
         binding = model.binding(fields, scope) if isinstance(fields, ast.Name) else None
         if binding is not None and not model.mutated(fields):
@@ -274,7 +276,7 @@ class IncompleteField(Rule):
             if flag is None:
                 return
             if flag:
-                name = model.string(positional_or_keyword(field_call, 0, "name"), field_scope)
+                name = model.string(argument(field_call, "FieldSchema", "name"), field_scope)
                 primary.append(name or "?")
         self._report_primary(call, call, primary)
 
@@ -308,7 +310,7 @@ class IncompleteField(Rule):
             if flag is None:
                 return
             if flag:
-                name_arg = positional_or_keyword(added, 0, "field_name")
+                name_arg = argument(added, "CollectionSchema.add_field", "field_name")
                 primary.append(self.ctx.model.string(name_arg, self.ctx.scope) or "?")
                 if len(primary) == 2:
                     self._report_primary(call, added, primary)  # add_field raises right here
