@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
-from checks.model import keyword, positional_or_keyword
+from checks.model import keyword
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument, positional_or_keyword
 
 TIME_LIKE_NAME = re.compile(
     r"^(ts|time|timestamp|date|datetime|created|updated|event_time)$|_(at|time|ts|date|timestamp)$",
@@ -119,13 +120,13 @@ class TimeSeriesWithoutPartitions(Rule):
     def _is_time_field(self, node: ast.Call) -> bool:
         qualname = self.ctx.qualname(node.func)
         if qualname == "pymilvus.FieldSchema":
-            dtype = positional_or_keyword(node, 1, "dtype")
+            dtype = argument(node, "FieldSchema", "dtype")
         elif (
             isinstance(node.func, ast.Attribute)
             and node.func.attr == "add_field"
             and self.ctx.value_of(node.func.value).kind == "schema"
         ):
-            dtype = positional_or_keyword(node, 1, "datatype")
+            dtype = argument(node, "CollectionSchema.add_field", "datatype")
         else:
             return False
         name = self.ctx.literal(self._field_name(node))
@@ -139,6 +140,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     @staticmethod
     def _field_name(node: ast.Call) -> ast.expr | None:
+        # FieldSchema(name, ...) or add_field(field_name, ...), under either keyword.
         return positional_or_keyword(node, 0, "field_name") or positional_or_keyword(
             node, 0, "name"
         )
