@@ -94,7 +94,7 @@ _LOOP_PARTS: dict[type, tuple[str, ...]] = {
 }
 
 
-def loop_blocks(tree: ast.AST) -> dict[Block, ast.AST]:
+def loop_blocks(model: SemanticModel) -> dict[Block, ast.AST]:
     """Each block that repeats (a loop body, a comprehension's element), with its loop node.
 
     A node whose `blocks` (Event.blocks, Context.blocks) holds one of these keys runs once per
@@ -102,7 +102,7 @@ def loop_blocks(tree: ast.AST) -> dict[Block, ast.AST]:
     """
     return {
         (id(node), part): node
-        for node in ast.walk(tree)
+        for node, _ in model.nodes
         for part in _LOOP_PARTS.get(type(node), ())
     }
 

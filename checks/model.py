@@ -36,6 +36,15 @@ ASYNC_CLIENT = "pymilvus.AsyncMilvusClient"
 COLLECTION = "pymilvus.Collection"
 
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Load/Store and operators: a third of all nodes, with no children and nothing to record.
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+# The nodes _DefinitionCollector._record looks at; the others it only walks through.
+_RECORDED = (
+    ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign,
+    ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.AsyncWith, ast.ExceptHandler,
+    ast.Global, ast.Nonlocal, ast.Delete, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
+    ast.Subscript, ast.Call,
+)  # fmt: skip
 # Methods that change a list or dict in place.
 _MUTATORS = frozenset(
     {"append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault"}
@@ -110,6 +119,9 @@ class SemanticModel:
         self.scopes: dict[int, Scope] = {id(tree): self.module_scope}
         self.mentions_pymilvus = False
         self.mutated_names: set[str] = set()
+        # Every node but contexts and operators, in source order, with the scope its names
+        # resolve in: rules that need a whole-module view iterate this instead of walking again.
+        self.nodes: list[tuple[ast.AST, Scope]] = []
         _DefinitionCollector(self).collect(tree, self.module_scope)
 
     # --- lookups -------------------------------------------------------------------------
@@ -311,6 +323,19 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
+def _children(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes, as a list, without contexts and operators."""
+    children = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            if not isinstance(value, _LEAVES):
+                children.append(value)
+        elif isinstance(value, list):
+            children += [v for v in value if isinstance(v, ast.AST) and not isinstance(v, _LEAVES)]
+    return children
+
+
 class _DefinitionCollector:
     """Records, for every scope, each definition of each name (pass 1 over the tree)."""
 
@@ -320,16 +345,20 @@ class _DefinitionCollector:
     def collect(self, node: ast.AST, scope: Scope) -> None:
         # Depth-first in source order: a parameter annotation (`client: MilvusClient`) is
         # resolved when its def is reached, so the imports above it must be recorded first.
-        stack: list[tuple[ast.AST, Scope]] = [
-            (child, scope) for child in reversed(list(ast.iter_child_nodes(node)))
-        ]
+        stack: list[tuple[ast.AST, Scope]] = [(child, scope) for child in _children(node)[::-1]]
+        nodes, record = self.model.nodes, self._record
         while stack:
-            node, scope = stack.pop()
+            entry = stack.pop()
+            nodes.append(entry)
+            node, scope = entry
             if isinstance(node, _SCOPE_NODES):
                 stack.extend(reversed(self._open_scope(node, scope)))
                 continue
-            self._record(node, scope)
-            stack.extend((child, scope) for child in reversed(list(ast.iter_child_nodes(node))))
+            if isinstance(node, _RECORDED):
+                record(node, scope)
+            children = _children(node)
+            if children:
+                stack.extend([(child, scope) for child in children[::-1]])
 
     def _open_scope(self, node: ast.AST, parent: Scope) -> list[tuple[ast.AST, Scope]]:
         model = self.model

@@ -394,7 +394,7 @@ class FlatIndex(Rule):
             return frozenset({value})
         if not isinstance(field, ast.Name):
             return frozenset()
-        loops = loop_blocks(self.ctx.model.tree)
+        loops = loop_blocks(self.ctx.model)
         for block in reversed(self.ctx.blocks):
             loop = loops.get(block)
             if isinstance(loop, (ast.For, ast.AsyncFor)) and (

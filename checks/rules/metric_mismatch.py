@@ -24,8 +24,6 @@ from checks.rules.index_params_mismatch import (
     visible_dict,
 )
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
 
 class UseIndexMetric(ReplaceExpression):
     """Search with the metric the index was built with."""
@@ -79,20 +77,8 @@ def catalog(model: SemanticModel) -> IndexCatalog:
 
 
 def _walk(model: SemanticModel) -> Iterator[tuple[ast.AST, Scope]]:
-    """Every node of the module with the scope its names resolve in."""
-    stack: list[tuple[ast.AST, Scope]] = [(model.tree, model.module_scope)]
-    while stack:
-        node, scope = stack.pop()
-        yield node, scope
-        if isinstance(node, _SCOPES):
-            inner = model.scope_of(node)
-            body = node.body if isinstance(node.body, list) else [node.body]
-            inside = {id(n) for n in body}
-            stack.extend(
-                (c, inner if id(c) in inside else scope) for c in ast.iter_child_nodes(node)
-            )
-        else:
-            stack.extend((c, scope) for c in ast.iter_child_nodes(node))
+    """Every node of the module with the scope its names resolve in (the model's one walk)."""
+    return iter(model.nodes)
 
 
 def _params_binding(model: SemanticModel, expr: ast.AST, scope: Scope):

@@ -279,7 +279,7 @@ class PartitionPerTenant(Rule):
         """Variables of the loops around the call that run over a fixed set of values, when all
         of those loops together run at most MAX_PARTITIONS times."""
         if self._loops is None:
-            self._loops = loop_blocks(self.ctx.model.tree)
+            self._loops = loop_blocks(self.ctx.model)
         names: set[str] = set()
         total = 1
         for block in self.ctx.blocks:
@@ -297,7 +297,7 @@ class PartitionPerTenant(Rule):
     def _varies_with_loop(self, expr: ast.expr) -> bool:
         """In a loop whose variable the name uses, unless that loop is short and literal."""
         if self._loops is None:
-            self._loops = loop_blocks(self.ctx.model.tree)
+            self._loops = loop_blocks(self.ctx.model)
         used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
         for block in self.ctx.blocks:
             loop = self._loops.get(block)

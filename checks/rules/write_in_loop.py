@@ -226,7 +226,7 @@ class WriteInLoop(Rule):
 
     def _innermost_loop(self) -> ast.AST | None:
         if self._loops is None:
-            self._loops = loop_blocks(self.ctx.model.tree)
+            self._loops = loop_blocks(self.ctx.model)
         for block in reversed(self.ctx.blocks):
             loop = self._loops.get(block)
             if loop is not None:
