@@ -6,8 +6,9 @@ import ast
 from dataclasses import dataclass
 
 from checks.flow import Flow
-from checks.model import Scope, has_star_kwargs, positional_or_keyword
+from checks.model import Scope, has_star_kwargs
 from checks.rules.base import Invalid, Rule
+from checks.signatures import MethodCall, argument
 
 FIELD_SCHEMA = "pymilvus.FieldSchema"
 COLLECTION_SCHEMA = "pymilvus.CollectionSchema"
@@ -41,7 +42,7 @@ class CollectionShapes:
 
     def __init__(self, ctx):
         self.ctx = ctx
-        self.creates: dict[tuple[str, str], list[tuple[ast.Call, Scope]]] = {}
+        self.creates: dict[tuple[str, str], list[tuple[MethodCall, Scope]]] = {}
         self.unnamed_creates: set[str] = set()  # receivers that create collections of unknown name
         self.add_fields: dict[int, list[tuple[ast.Call, Scope, bool]]] = {}
         self.with_functions: set[int] = set()
@@ -54,13 +55,14 @@ class CollectionShapes:
     def see_call(self, call: ast.Call) -> None:
         ctx, func = self.ctx, call.func
         method = func.attr if isinstance(func, ast.Attribute) else None
-        if method == "create_collection" and ctx.value_of(func.value).kind == "client":
+        create = ctx.method_call(call, "create_collection")
+        if create is not None and create.api == "client":
             receiver = receiver_key(func.value)
-            name = ctx.model.string(positional_or_keyword(call, 0, "collection_name"), ctx.scope)
+            name = ctx.model.string(create.argument("collection_name"), ctx.scope)
             if name is None:
                 self.unnamed_creates.add(receiver)
             else:
-                self.creates.setdefault((receiver, name), []).append((call, ctx.scope))
+                self.creates.setdefault((receiver, name), []).append((create, ctx.scope))
         if not self.builds_schemas:
             return
         if method is not None and method != "create_collection":
@@ -96,17 +98,18 @@ class CollectionShapes:
         creates = self.creates.get((key, name), [])
         if len(creates) != 1 or key in self.unnamed_creates:
             return None
-        call, scope = creates[0]
+        create, scope = creates[0]
+        call = create.call
         if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
             return None
-        schema = positional_or_keyword(call, 8, "schema")
+        schema = create.argument("schema")
         if schema is not None and not _is_none(schema):
             return self.schema_shape(schema, scope)
-        if positional_or_keyword(call, 1, "dimension") is None:
+        if create.argument("dimension") is None:
             return None
-        pk = self._argument(call, 2, "primary_field_name", "id", scope)
-        vector = self._argument(call, 4, "vector_field_name", "vector", scope)
-        auto_id = self._argument(call, 6, "auto_id", False, scope)
+        pk = self._value(create.argument("primary_field_name"), "id", scope)
+        vector = self._value(create.argument("vector_field_name"), "vector", scope)
+        auto_id = self._value(create.argument("auto_id"), False, scope)
         if not (isinstance(pk, str) and isinstance(vector, str) and isinstance(auto_id, bool)):
             return None
         return Shape(pk, auto_id, quick=True, fields=(pk, vector))
@@ -118,7 +121,7 @@ class CollectionShapes:
         call, call_scope = bound
         if self.ctx.model.qualname(call.func, call_scope) != "pymilvus.Collection":
             return None
-        schema = positional_or_keyword(call, 1, "schema")
+        schema = argument(call, "Collection", "schema")
         return None if schema is None else self.schema_shape(schema, call_scope)
 
     def schema_shape(self, expr: ast.expr, scope: Scope) -> Shape | None:
@@ -126,14 +129,15 @@ class CollectionShapes:
         node = self._schema_node(expr, scope)
         if node is None or id(node) in self.spoiled or has_star_kwargs(node):
             return None
-        auto_id = self._argument(node, None, "auto_id", False, scope)
-        primary = self._argument(node, None, "primary_field", None, scope)
+        # CollectionSchema(...) or create_schema(...): both take these as keywords.
+        auto_id = self._value(argument(node, "CollectionSchema", "auto_id"), False, scope)
+        primary = self._value(argument(node, "CollectionSchema", "primary_field"), None, scope)
         if not isinstance(auto_id, bool) or primary is _UNSURE:
             return None
         fields: list[_Field | None] = []
         certain = id(node) not in self.with_functions
         if model.qualname(node.func, scope) == COLLECTION_SCHEMA:
-            initial = positional_or_keyword(node, 0, "fields")
+            initial = argument(node, "CollectionSchema", "fields")
             bound = model.binding(initial, scope) if initial is not None else None
             if bound is not None:
                 initial, scope = bound
@@ -146,11 +150,11 @@ class CollectionShapes:
                     isinstance(call, ast.Call) and model.qualname(call.func, where) == FIELD_SCHEMA
                 ):
                     return None
-                fields.append(self._field(call, "name", where))
-            functions = positional_or_keyword(node, 3, "functions")
+                fields.append(self._field(call, "FieldSchema", "name", where))
+            functions = argument(node, "CollectionSchema", "functions")
             certain &= functions is None or _is_none(functions) or _empty_list(functions)
         for call, where, conditional in self.add_fields.get(id(node), []):
-            fields.append(self._field(call, "field_name", where))
+            fields.append(self._field(call, "CollectionSchema.add_field", "field_name", where))
             certain &= not conditional
         if any(f is None for f in fields):
             return None
@@ -185,18 +189,18 @@ class CollectionShapes:
                 return None
         return None
 
-    def _field(self, call: ast.Call, name_keyword: str, scope: Scope) -> _Field | None:
+    def _field(self, call: ast.Call, api: str, name_param: str, scope: Scope) -> _Field | None:
         if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
             return None
-        name = self.ctx.model.string(positional_or_keyword(call, 0, name_keyword), scope)
-        is_primary = self._argument(call, None, "is_primary", False, scope)
-        auto_id = self._argument(call, None, "auto_id", False, scope)
+        name = self.ctx.model.string(argument(call, api, name_param), scope)
+        is_primary = self._value(argument(call, api, "is_primary"), False, scope)
+        auto_id = self._value(argument(call, api, "auto_id"), False, scope)
         if name is None or not isinstance(is_primary, bool) or not isinstance(auto_id, bool):
             return None
         return _Field(name, is_primary, auto_id)
 
-    def _argument(self, call, index, keyword, default, scope):
-        node = positional_or_keyword(call, index, keyword)
+    def _value(self, node: ast.expr | None, default, scope: Scope):
+        """The literal an argument holds, `default` when it is not given, else _UNSURE."""
         if node is None:
             return default
         value = self.ctx.model.literal(node, scope)
@@ -390,22 +394,14 @@ class AutoIdWithIds(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.shapes = CollectionShapes(ctx)
-        self.inserts: list[tuple[ast.Call, str, ast.expr, Scope]] = []
+        self.inserts: list[tuple[MethodCall, ast.expr, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
         self.shapes.see_call(node)
-        func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("insert", "upsert"):
-            return
-        kind = self.ctx.value_of(func.value).kind
-        if kind == "client":
-            data = positional_or_keyword(node, 1, "data")
-        elif kind == "collection":
-            data = positional_or_keyword(node, 0, "data")
-        else:
-            return
+        write = self.ctx.method_call(node, "insert", "upsert")
+        data = write.argument("data") if write is not None else None
         if data is not None:
-            self.inserts.append((node, kind, data, self.ctx.scope))
+            self.inserts.append((write, data, self.ctx.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.shapes.see_store(node)
@@ -413,13 +409,13 @@ class AutoIdWithIds(Rule):
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module) or "allow_insert_auto_id" in self.ctx.source:
             return
-        for call, kind, data, scope in self.inserts:
-            self._check(call, kind, data, scope)
+        for write, data, scope in self.inserts:
+            self._check(write, data, scope)
 
-    def _check(self, call: ast.Call, kind: str, data: ast.expr, scope: Scope) -> None:
-        receiver = call.func.value
-        if kind == "client":
-            name = self.ctx.model.string(positional_or_keyword(call, 0, "collection_name"), scope)
+    def _check(self, write: MethodCall, data: ast.expr, scope: Scope) -> None:
+        call, receiver = write.call, write.call.func.value
+        if write.api == "client":
+            name = self.ctx.model.string(write.argument("collection_name"), scope)
             shape = self.shapes.client_shape(receiver, name) if name is not None else None
         else:
             name = self.ctx.model.value_of(receiver, scope).name
@@ -427,7 +423,7 @@ class AutoIdWithIds(Rule):
         rows = self._rows(data, scope) if shape is not None else None
         if not rows:
             return
-        pk, method = shape.pk, call.func.attr
+        pk, method = shape.pk, write.method
         label = f"'{name}'" if name else "this collection"
         if shape.auto_id and method == "insert" and all(_gives(row, pk) for row in rows):
             self.report(
