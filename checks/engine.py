@@ -215,6 +215,8 @@ _CONDITIONAL_FIELDS: dict[type, frozenset[str]] = {
     ast.Match: frozenset({"cases"}),
 }
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Load/Store and operators: a third of all nodes, childless, and no rule visits them.
+_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 
 
 class Traversal:
@@ -266,21 +268,26 @@ class Traversal:
         if isinstance(node, _SCOPES):
             return self._scope_children(node, scope, flow, blocks, statement)
         conditional = _CONDITIONAL_FIELDS.get(type(node))
+        # Each item of a match's cases, and each operand of `and`/`or` but the first, runs
+        # only on some paths: a block of its own.
+        branches = isinstance(node, (ast.Match, ast.BoolOp))
+        awaited = isinstance(node, ast.Await)
         children: list[tuple] = []
-        for name, value in ast.iter_fields(node):
+        for name in node._fields:
+            value = getattr(node, name, None)
             inner = blocks
             if conditional is not None and name in conditional:
                 inner = (*blocks, (id(node), name))
             if isinstance(value, list):
                 for index, item in enumerate(value):
-                    if not isinstance(item, ast.AST):
+                    if not isinstance(item, ast.AST) or isinstance(item, _LEAVES):
                         continue
                     item_blocks = inner
-                    if isinstance(node, ast.Match) or (isinstance(node, ast.BoolOp) and index):
+                    if branches and (index or isinstance(node, ast.Match)):
                         item_blocks = (*blocks, (id(node), f"{name}[{index}]"))
                     children.append((item, scope, flow, item_blocks, statement, False))
-            elif isinstance(value, ast.AST):
-                children.append((value, scope, flow, inner, statement, isinstance(node, ast.Await)))
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                children.append((value, scope, flow, inner, statement, awaited))
         return children
 
     def _scope_children(self, node, scope, flow, blocks, statement) -> list[tuple]:

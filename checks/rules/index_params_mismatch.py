@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from checks.model import Scope, SemanticModel, has_star_kwargs, positional_or_keyword
+from checks.model import Scope, SemanticModel, has_star_kwargs
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument
 
 # Index types and metrics Milvus knows (research R27; pkg/util/metric), compared upper-cased
 # for types (lenient: a case the server rejects is not reported) and exactly for metrics.
@@ -35,6 +36,9 @@ FOREIGN_PARAMS = {
     "nprobe": (HNSW_TYPES | IVF_TYPES | {"FLAT"}, "a search parameter"),
 }
 _NOT_PARAMS = frozenset({"field_name", "index_type", "index_name", "metric_type", "params"})
+# Signatures (checks.signatures); AsyncMilvusClient takes these the same way.
+PREPARE_INDEX_PARAMS = "MilvusClient.prepare_index_params"
+CREATE_COLLECTION = "MilvusClient.create_collection"
 
 
 @dataclass
@@ -75,12 +79,13 @@ def visible_dict(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> as
     return mapping
 
 
-def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, type_index: int | None):
+def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, api: str):
     """`add_index(field, index_type, ..., metric_type=, params=, **build)`, and
-    `prepare_index_params(field, **same)` (`type_index` None: index_type is keyword-only)."""
-    field_arg = positional_or_keyword(call, 0, "field_name")
-    type_arg = positional_or_keyword(call, type_index, "index_type")
-    metric_arg = positional_or_keyword(call, None, "metric_type")
+    `prepare_index_params(field, **same)` (`api`: "IndexParams.add_index" or
+    "MilvusClient.prepare_index_params", where index_type is keyword-only)."""
+    field_arg = argument(call, api, "field_name")
+    type_arg = argument(call, api, "index_type")
+    metric_arg = argument(call, api, "metric_type")
     index = IndexDef(
         call,
         _string(model, field_arg, scope),
@@ -92,7 +97,7 @@ def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, type_ind
         and not any(isinstance(a, ast.Starred) for a in call.args),
     )
     index.params = [(kw.arg, kw) for kw in call.keywords if kw.arg and kw.arg not in _NOT_PARAMS]
-    params_arg = positional_or_keyword(call, None, "params")
+    params_arg = argument(call, api, "params")
     if params_arg is not None:
         _read_params(model, params_arg, scope, index)
     return index
@@ -132,20 +137,20 @@ def index_definitions(model: SemanticModel, scope: Scope, node: ast.Call) -> lis
     func = node.func
     if not isinstance(func, ast.Attribute):
         if model.qualname(func, scope) == "pymilvus.Index":  # Index(collection, field, params)
-            field_arg = positional_or_keyword(node, 1, "field_name")
-            dict_arg = positional_or_keyword(node, 2, "index_params")
+            field_arg = argument(node, "Index", "field_name")
+            dict_arg = argument(node, "Index", "index_params")
             return [read_index_dict(model, node, field_arg, dict_arg, scope)]
         return []
     owner = model.value_of(func.value, scope)
     if func.attr == "add_index" and owner.kind == "index_params":
-        return [read_index_call(model, node, scope, 1)]
+        return [read_index_call(model, node, scope, "IndexParams.add_index")]
     if func.attr == "prepare_index_params" and model.value_of(node, scope).kind == "index_params":
-        if positional_or_keyword(node, 0, "field_name") is None:
+        if argument(node, PREPARE_INDEX_PARAMS, "field_name") is None:
             return []
-        return [read_index_call(model, node, scope, None)]
+        return [read_index_call(model, node, scope, PREPARE_INDEX_PARAMS)]
     if func.attr == "create_index" and owner.kind == "collection":
-        field_arg = positional_or_keyword(node, 0, "field_name")
-        dict_arg = positional_or_keyword(node, 1, "index_params")
+        field_arg = argument(node, "Collection.create_index", "field_name")
+        dict_arg = argument(node, "Collection.create_index", "index_params")
         return [read_index_dict(model, node, field_arg, dict_arg, scope)]
     if func.attr == "create_collection" and owner.kind == "client":
         quick = quick_setup_index(model, scope, node)
@@ -157,13 +162,13 @@ def quick_setup_index(model: SemanticModel, scope: Scope, call: ast.Call) -> Ind
     """`create_collection(name, dimension=...)` without a schema: AUTOINDEX on "vector", COSINE."""
     if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
         return None
-    schema = positional_or_keyword(call, 8, "schema")
-    if positional_or_keyword(call, 1, "dimension") is None or not (
+    schema = argument(call, CREATE_COLLECTION, "schema")
+    if argument(call, CREATE_COLLECTION, "dimension") is None or not (
         schema is None or (isinstance(schema, ast.Constant) and schema.value is None)
     ):
         return None
-    field_arg = positional_or_keyword(call, 4, "vector_field_name")
-    metric_arg = positional_or_keyword(call, 5, "metric_type")
+    field_arg = argument(call, CREATE_COLLECTION, "vector_field_name")
+    metric_arg = argument(call, CREATE_COLLECTION, "metric_type")
     return IndexDef(
         call,
         "vector" if field_arg is None else model.string(field_arg, scope),

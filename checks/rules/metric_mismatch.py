@@ -17,6 +17,7 @@ from checks.model import (
 )
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import (
+    PREPARE_INDEX_PARAMS,
     IndexDef,
     index_definitions,
     quick_setup_index,
@@ -161,7 +162,7 @@ def _build_catalog(model: SemanticModel) -> IndexCatalog:
             found.mark(name)
             continue
         if positional_or_keyword(value, 0, "field_name") is not None:  # prepare_index_params(f)
-            add(name, read_index_call(model, value, where, None))
+            add(name, read_index_call(model, value, where, PREPARE_INDEX_PARAMS))
         for index in added.get(key, []):
             add(name, index)
     return found
