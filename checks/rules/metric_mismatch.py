@@ -8,13 +8,7 @@ from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from checks.fixes import ReplaceExpression, string_like
-from checks.model import (
-    Scope,
-    SemanticModel,
-    dict_get,
-    has_star_kwargs,
-    positional_or_keyword,
-)
+from checks.model import Scope, SemanticModel, dict_get, has_star_kwargs
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import (
     PREPARE_INDEX_PARAMS,
@@ -24,6 +18,7 @@ from checks.rules.index_params_mismatch import (
     read_index_call,
     visible_dict,
 )
+from checks.signatures import argument
 
 
 class UseIndexMetric(ReplaceExpression):
@@ -114,7 +109,7 @@ def _build_catalog(model: SemanticModel) -> IndexCatalog:
         func = node.func
         if not isinstance(func, ast.Attribute):
             if model.qualname(func, scope) == "pymilvus.Index":
-                owner = model.value_of(positional_or_keyword(node, 0, "collection") or func, scope)
+                owner = model.value_of(argument(node, "Index", "collection") or func, scope)
                 for index in index_definitions(model, scope, node):
                     add(owner.name if owner.kind == "collection" else None, index)
             continue
@@ -125,15 +120,15 @@ def _build_catalog(model: SemanticModel) -> IndexCatalog:
                 added.setdefault(binding[0], []).extend(index_definitions(model, scope, node))
                 used.add(id(func.value))
         elif owner.kind == "client" and method in ("create_collection", "create_index"):
-            name = model.string(positional_or_keyword(node, 0, "collection_name"), scope)
+            api = f"MilvusClient.{method}"  # AsyncMilvusClient's is the same
+            name = model.string(argument(node, api, "collection_name"), scope)
             if has_star_kwargs(node) or any(isinstance(a, ast.Starred) for a in node.args):
                 found.mark(name)
                 continue
             quick = quick_setup_index(model, scope, node) if method == "create_collection" else None
             if quick is not None:
                 add(name, quick)
-            index = 9 if method == "create_collection" else 1
-            params = positional_or_keyword(node, index, "index_params")
+            params = argument(node, api, "index_params")
             if params is None or (isinstance(params, ast.Constant) and params.value is None):
                 continue
             binding = _params_binding(model, params, scope)
@@ -146,8 +141,9 @@ def _build_catalog(model: SemanticModel) -> IndexCatalog:
             for index in index_definitions(model, scope, node):
                 add(owner.name, index)
         elif owner.kind == "unknown" and method in ("create_index", "create_collection"):
-            # Someone else's helper (or another library) may index this collection.
-            name = model.string(positional_or_keyword(node, 0, "collection_name"), scope)
+            # Someone else's helper (or another library) may index this collection: read the
+            # call as MilvusClient's.
+            name = model.string(argument(node, f"MilvusClient.{method}", "collection_name"), scope)
             if name is not None:
                 found.mark(name)
 
@@ -161,7 +157,7 @@ def _build_catalog(model: SemanticModel) -> IndexCatalog:
         if key in escaped:
             found.mark(name)
             continue
-        if positional_or_keyword(value, 0, "field_name") is not None:  # prepare_index_params(f)
+        if argument(value, PREPARE_INDEX_PARAMS, "field_name") is not None:
             add(name, read_index_call(model, value, where, PREPARE_INDEX_PARAMS))
         for index in added.get(key, []):
             add(name, index)
@@ -183,28 +179,22 @@ class Search:
 
 def read_search(ctx, call: ast.Call) -> Search | None:
     """MilvusClient/AsyncMilvusClient `search(name, ...)` or ORM `Collection.search(...)`."""
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != "search":
+    search = ctx.method_call(call, "search")
+    if search is None:
         return None
     if has_star_kwargs(call) or any(isinstance(a, ast.Starred) for a in call.args):
         return None
     model, scope = ctx.model, ctx.scope
-    owner = ctx.value_of(func.value)
-    if owner.kind == "client":
-        collection = model.string(positional_or_keyword(call, 0, "collection_name"), scope)
-        anns_field = positional_or_keyword(call, 8, "anns_field")
-        params_arg = positional_or_keyword(call, 5, "search_params")
-        limit_arg = positional_or_keyword(call, 3, "limit")
-    elif owner.kind == "collection":
-        collection = owner.name
-        anns_field = positional_or_keyword(call, 1, "anns_field")
-        params_arg = positional_or_keyword(call, 2, "param")
-        limit_arg = positional_or_keyword(call, 3, "limit")
+    client = search.api == "client"
+    if client:
+        collection = model.string(search.argument("collection_name"), scope)
     else:
-        return None
-    params = visible_dict(model, params_arg, scope)
-    limit = 10 if limit_arg is None and owner.kind == "client" else _int(ctx, limit_arg)
-    offset_arg = positional_or_keyword(call, None, "offset")
+        collection = search.owner.name
+    anns_field = search.argument("anns_field")
+    params = visible_dict(model, search.argument("search_params" if client else "param"), scope)
+    limit_arg = search.argument("limit")
+    limit = 10 if limit_arg is None and client else _int(ctx, limit_arg)
+    offset_arg = search.argument("offset")
     if offset_arg is None and params is not None:
         offset_arg = dict_get(params, "offset")
     offset = 0 if offset_arg is None else _int(ctx, offset_arg)
