@@ -119,8 +119,4 @@ class InvalidConsistencyLevel(Rule):
         qualname = self.ctx.qualname(node.func)
         if qualname is not None and qualname.startswith("pymilvus."):
             return True
-        func = node.func
-        return isinstance(func, ast.Attribute) and self.ctx.value_of(func.value).kind in (
-            "client",
-            "collection",
-        )
+        return self.ctx.method_call(node) is not None  # a method of a client or collection
