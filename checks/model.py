@@ -17,7 +17,6 @@ import ast
 from dataclasses import dataclass
 
 from checks.signatures import MethodCall, argument
-from checks.signatures import positional_or_keyword as positional_or_keyword
 
 # Names pymilvus exports at top level. A qualified name that ends in one of these under any
 # pymilvus submodule (`pymilvus.orm.collection.Collection`) is folded to `pymilvus.<name>`.
