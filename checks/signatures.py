@@ -167,7 +167,7 @@ class MethodCall:
     api: str  # "client" (MilvusClient, AsyncMilvusClient) | "orm" (Collection, Partition)
     receiver: str  # the class: "MilvusClient", "AsyncMilvusClient", "Collection", "Partition"
     method: str
-    owner: Value  # what the receiver is (for a Partition, whatever the model says)
+    owner: Value  # the receiver (UNKNOWN for a Partition: the model does not track them)
     call: ast.Call
 
     @property
