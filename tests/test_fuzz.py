@@ -72,14 +72,14 @@ TOKENS = [
 ]  # fmt: skip
 
 
-@fuzz(150)
+@fuzz(300)
 @given(st.text(), st.sampled_from(["", PRELUDE]))
 def test_check_source_never_raises_on_text(text, prefix):
     source = prefix + text
     assert_sane(check_source(source), source)
 
 
-@fuzz(150)
+@fuzz(300)
 @given(st.lists(st.sampled_from(TOKENS), max_size=60).map(" ".join))
 def test_check_source_never_raises_on_token_soup(text):
     source = PRELUDE + "client = MilvusClient('http://localhost:19530')\n" + text
@@ -346,7 +346,7 @@ def hook_env(project, monkeypatch):
     return project
 
 
-@fuzz(80)
+@fuzz(200)
 @given(data=st.data())
 def test_hook_on_random_hook_shaped_payloads(hook_env, data):
     payload = data.draw(edits(hook_env))
