@@ -1,7 +1,8 @@
 """Fuzzing: the checker, the rewriter and the hook never fail, whatever they are given.
 
-- `check_source` on arbitrary text, on token soup and on random valid programs (hypothesmith)
-  after a pymilvus import: it returns a result, with positions inside the source.
+- `check_source` (and the MCP tool `check_snippet`) on arbitrary text, on token soup and on
+  random valid programs (hypothesmith) after a pymilvus import: it returns a result, with
+  positions inside the source.
 - `rewrite_source` on the rules' own examples, reformatted the ways real files differ (CRLF
   or CR line ends, tabs, no final newline, non-ASCII names that shift byte and character
   columns apart, trailing comments): the output parses, and rewriting it again changes nothing.
@@ -84,6 +85,14 @@ def test_check_source_never_raises_on_text(text, prefix):
 def test_check_source_never_raises_on_token_soup(text):
     source = PRELUDE + "client = MilvusClient('http://localhost:19530')\n" + text
     assert_sane(check_source(source), source)
+
+
+@fuzz(100)
+@given(st.text() | st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join))
+def test_mcp_check_snippet_never_raises_on_text(text):
+    tools = pytest.importorskip("server.tools")
+    result = tools.check_snippet(PRELUDE + text)
+    assert result.parse_error is None or result.diagnostics == []
 
 
 @fuzz(40)
