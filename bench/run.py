@@ -431,7 +431,44 @@ def report(cases, notes, facts, mcp_stats, repeat) -> str:
     ]
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
+    lines += ["", *limits()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def limits() -> list[str]:
+    """The input limits, from the constants that enforce them (tests/test_limits.py)."""
+    from checks.engine import MAX_SOURCE_BYTES
+
+    try:
+        from checks.hook import BUDGET_SECONDS
+    except ImportError:
+        BUDGET_SECONDS = None
+    try:
+        from server.tools import MAX_CODE_BYTES
+    except ImportError:
+        MAX_CODE_BYTES = None
+    lines = [
+        "## Limits",
+        "",
+        f"- Size: a file or source over {MAX_SOURCE_BYTES:,} bytes is not checked; it gets "
+        "`file too large` (CLI) or `input too large`. A check costs up to about 4 s per MB of "
+        "back-to-back pymilvus calls, so this bounds one file to several seconds.",
+        "- Nesting: whatever CPython's parser accepts (200 nested brackets, 100 indentation "
+        "levels, expression chains some thousands deep) is checked, without recursion; deeper "
+        "code gets `cannot parse: the code is nested too deeply for Python's parser`. Fixes "
+        "(libcst) give up on code nested more than about 200 levels and leave the finding in "
+        "`remaining`; the code is returned unchanged.",
+        "- The CLI reads at most the size limit from any input (stdin, `/dev/zero`, a FIFO "
+        "named on the command line) and skips FIFOs and devices it meets while walking.",
+    ]
+    if MAX_CODE_BYTES is not None:
+        lines.append(f"- MCP tools refuse code over {MAX_CODE_BYTES:,} bytes with a tool error.")
+    if BUDGET_SECONDS is not None:
+        lines.append(
+            f"- Hooks: after {BUDGET_SECONDS:g} s (`MILVUS_CTO_HOOK_BUDGET`) a hook stops and "
+            "lets the edit through, with one line on stderr; so does any internal failure."
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

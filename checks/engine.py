@@ -18,7 +18,7 @@ from checks.rules.base import Rule
 
 # Limits (each gives that input a one-line error, never a traceback):
 # - size: sources over MAX_SOURCE_BYTES characters (files: bytes) are not checked; a check costs
-#   about 3 s per MB of dense pymilvus calls, so this bounds one file to a few seconds;
+#   up to about 4 s per MB of back-to-back pymilvus calls: one file takes several seconds at most;
 # - nesting: what CPython's parser accepts (200 nested brackets, 100 indentation levels, and
 #   expression chains ~1000-3000 deep, beyond which it raises RecursionError/MemoryError).
 #   Detection walks the tree without recursion; fixes (libcst) give up quietly on code nested
