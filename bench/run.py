@@ -11,7 +11,7 @@ minimum is the better guide to the real cost).
 
 - The hooks run exactly as `.claude/settings.json` registers them for PreToolUse on Write: the
   command string through `/bin/sh -c`, cwd and `$CLAUDE_PROJECT_DIR` the repository, and a
-  recorded Claude Code payload (`claude-code/payloads/pretooluse-write.json`, paths moved to a
+  recorded Claude Code payload (`tests/e2e/payloads/pretooluse-write.json`, paths moved to a
   temp dir) on stdin. Baselines: `python -c pass`, and `python -c "import ast; ast.parse(src)"`
   reading the same file.
 - The CLI runs as `python -m checks DIR` over a generated project (`bench/corpus.py`); its
@@ -48,7 +48,18 @@ from bench import corpus  # noqa: E402
 
 SETTINGS = ROOT / ".claude" / "settings.json"
 MCP_CONFIG = ROOT / ".mcp.json"
-PAYLOADS = ROOT.parent / "shared" / "claude-code" / "payloads"
+# Recorded Claude Code payloads: vendored with the end-to-end tests, or the shared originals.
+PAYLOADS = next(
+    (
+        d
+        for d in (
+            ROOT / "tests" / "e2e" / "payloads",
+            ROOT.parent / "shared" / "claude-code" / "payloads",
+        )
+        if (d / "pretooluse-write.json").is_file()
+    ),
+    None,
+)
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PYTHON = sys.executable
 
@@ -176,8 +187,8 @@ def hook_env() -> dict[str, str]:
 
 def payload(path: Path, content: str, project: Path) -> bytes:
     """The recorded PreToolUse Write payload, moved into the temp project."""
-    recorded = PAYLOADS / "pretooluse-write.json"
-    data = json.loads(recorded.read_text()) if recorded.is_file() else dict(FALLBACK_PAYLOAD)
+    recorded = PAYLOADS / "pretooluse-write.json" if PAYLOADS else None
+    data = json.loads(recorded.read_text()) if recorded else dict(FALLBACK_PAYLOAD)
     data["cwd"] = str(project)
     data["transcript_path"] = str(project / "session.jsonl")
     data["session_id"] = f"bench-{os.getpid()}"
