@@ -64,7 +64,9 @@ def examples(options_for) -> int:
             example = example if isinstance(example, Invalid) else Invalid(example)
             found = check_source(example_source(example.code), options_for(edition)).diagnostics
             counts["rule INVALID examples"] += 1
-            counts["  ... with other rules' findings too"] += any(d.code != rule.code for d in found)
+            counts["  ... with other rules' findings too"] += any(
+                d.code != rule.code for d in found
+            )
     for doc in sorted((ROOT / "guide").glob("*/rules/MV*.md")):
         edition, code = doc.parent.parent.name, doc.stem
         text = doc.read_text(encoding="utf-8")

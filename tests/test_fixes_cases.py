@@ -302,6 +302,31 @@ def test_mv003_client_searches_of_that_collection_get_ef():
     )
 
 
+def test_mv003_client_search_with_a_positional_filter_gets_ef_by_keyword():
+    # Position 2 of MilvusClient.search is `filter`, not the ORM's `param`.
+    assert_fixed(
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index(field_name="vector", index_type="FLAT", metric_type="L2")
+        client.create_index("docs", ip)
+        hits = client.search("docs", [[0.1] * 8], "id > 0", 3)
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        ip = client.prepare_index_params()
+        ip.add_index(field_name="vector", index_type="HNSW", metric_type="L2", params={"M": 16, "efConstruction": 256})
+        client.create_index("docs", ip)
+        hits = client.search("docs", [[0.1] * 8], "id > 0", 3, search_params={"params": {"ef": 64}})
+        """,
+        "MV003",
+        unsafe=True,
+        select=["MV003"],
+    )
+
+
 @pytest.mark.parametrize("params", ['params={"nlist": 128}', "params=build_params", "**extra"])
 def test_mv003_declines_with_params_it_cannot_see_or_replace(params):
     assert_declined(

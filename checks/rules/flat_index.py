@@ -140,7 +140,8 @@ class UseHnswIndex(Fixer):
             extra = 0 if offset is None else literal_int(offset.value)
             if top is None or extra is None or not _takes_ef(param, collection is not None):
                 continue
-            self.searches[id(node)] = (max(MIN_EF, top + extra), diagnostic)
+            client = collection is not None
+            self.searches[id(node)] = (max(MIN_EF, top + extra), diagnostic, client)
             return
 
     # Rewrites.
@@ -171,9 +172,9 @@ class UseHnswIndex(Fixer):
         planned = self.searches.get(id(original_node))
         if planned is None or id(planned[1]) not in self.rewritten:
             return updated_node
-        ef, diagnostic = planned
+        ef, diagnostic, client = planned
         self.rewritten[id(diagnostic)] += 1
-        return _with_ef(updated_node, ef)
+        return _with_ef(updated_node, ef, client)
 
     def leave_Module(self, original_node, updated_node):
         for diagnostic in self.planned.values():
@@ -222,11 +223,11 @@ def _set_entry(mapping, key: str, value):
     return mapping.with_changes(elements=append_element(mapping.elements, new))
 
 
-def _with_ef(call, ef: int):
+def _with_ef(call, ef: int, client: bool):
     ef_value = cst.Integer(str(ef))
-    param = argument(call, 2, "param")
-    if param is None:
-        param = argument(call, None, "search_params")
+    # MilvusClient takes search_params by keyword here (position 2 is its filter); the ORM's
+    # param is its third positional argument.
+    param = argument(call, None, "search_params") if client else argument(call, 2, "param")
     if param is None:
         value = cst.parse_expression(f'{{"params": {{"ef": {ef}}}}}')
         return call.with_changes(
