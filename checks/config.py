@@ -39,9 +39,17 @@ class Config:
         return self.path.parent if self.path else None
 
 
+def _directory(start: Path) -> Path:
+    """The directory a path is in (or is); a looping symlink counts as a file in its parent."""
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
+        start = start.absolute()
+    return start if start.is_dir() else start.parent
+
+
 def find_pyproject(start: Path) -> Path | None:
-    start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    directory = _directory(start)
     return _find_pyproject_in(directory)
 
 
@@ -50,8 +58,7 @@ PIN_FILES = ("pyproject.toml", "uv.lock", "poetry.lock")
 
 def find_project_dir(start: Path) -> Path | None:
     """The nearest directory at or above `start` that pins dependencies in any way we read."""
-    start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    directory = _directory(start)
     for candidate in (directory, *directory.parents):
         if any((candidate / name).is_file() for name in PIN_FILES) or any(
             candidate.glob("requirements*.txt")

@@ -233,6 +233,13 @@ def test_bad_input_on_stdin(tmp_path, data, code, message):
         assert message in out
 
 
+def test_stdin_filename_that_is_a_looping_symlink(tmp_path):
+    (tmp_path / "loopy").symlink_to(tmp_path / "loopy")
+    code, out, err = run("-", "--stdin-filename", "loopy", cwd=tmp_path, stdin=FINDING.encode())
+    assert code == 1 and "loopy:3:" in out
+    assert "internal error" not in err and "Traceback" not in err
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_an_endless_file_named_explicitly(tmp_path):
     code, out, _ = run("/dev/zero", cwd=tmp_path)
