@@ -53,6 +53,19 @@ class ColumnDataToClient(Rule):
         client = MilvusClient("./milvus.db")
         client.insert("docs", [[{"id": 1}]])
         """,
+        # A bound list changed in place, or bound twice: what reaches insert is not certain.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        ids = [1, 2]
+        vectors = [[0.1, 0.2], [0.3, 0.4]]
+        data = [ids, vectors]
+        data.append(texts)
+        client.insert("docs", data)
+        batch = [ids, vectors]
+        batch = [row_a, row_b]
+        client.insert("docs", batch)
+        """,
         # The ORM takes column lists.
         """
         from pymilvus import Collection
@@ -76,6 +89,28 @@ class ColumnDataToClient(Rule):
         """,
     ]
     INVALID = [
+        # The seed guide's shape, carried over to MilvusClient: columns bound to a name first.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", dimension=2)
+            ids = [1, 2, 3]
+            vectors = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
+            data = [ids, vectors]
+            client.insert("docs", data)
+            """,
+            line=7,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("./milvus.db")
+            client.create_collection("docs", dimension=2)
+            ids = [1, 2, 3]
+            vectors = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]
+            data = [ids, vectors]
+            client.insert("docs", [dict(zip(("id", "vector"), row)) for row in zip(ids, vectors)])
+            """,
+        ),
         # Field names known from quick setup: id + vector.
         Invalid(
             """
@@ -177,10 +212,11 @@ class ColumnDataToClient(Rule):
         if write is None or write.api != "client":
             return
         data = write.argument("data")
-        if not isinstance(data, ast.List) or len(data.elts) < 2:
+        columns = self._columns_list(data)
+        if columns is None or len(columns.elts) < 2:
             return
-        if all(self._is_list(element) for element in data.elts):
-            self.found.append((write, data, self.ctx.scope))
+        if all(self._is_list(element) for element in columns.elts):
+            self.found.append((write, data, columns, self.ctx.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.shapes.see_store(node)
@@ -188,8 +224,8 @@ class ColumnDataToClient(Rule):
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module):
             return
-        for write, data, scope in self.found:
-            replacement, names = self._rows(write, data, scope)
+        for write, data, columns, scope in self.found:
+            replacement, names = self._rows(write, columns, scope)
             self.report(
                 data,
                 f"Pass one dict per row to `{write.method}`: MilvusClient takes row dicts, not "
@@ -198,6 +234,16 @@ class ColumnDataToClient(Rule):
                 fix=None if replacement else "none",
                 fix_data={"fields": names, "replacement": replacement} if replacement else None,
             )
+
+    def _columns_list(self, data: ast.expr | None) -> ast.List | None:
+        """The list display passed as data: inline, or the one list a name is bound to (the
+        seed guide's `data = [texts, embeddings, categories]`), unless it is changed in place."""
+        if isinstance(data, ast.Name):
+            bound = self.ctx.model.binding(data, self.ctx.scope)
+            if bound is None or self.ctx.model.mutated(data):
+                return None
+            data = bound[0]
+        return data if isinstance(data, ast.List) else None
 
     def _is_list(self, element: ast.expr) -> bool:
         """A list literal or list comprehension, inline or bound to a name."""
