@@ -137,6 +137,14 @@ class Context:
         self.statement: ast.stmt | None = None
         self.blocks: tuple[Block, ...] = ()
         self.diagnostics: list[Diagnostic] = []
+        self._shared: dict[object, object] = {}
+
+    def shared(self, factory):
+        """One instance per file of an analysis several rules use (e.g. CollectionShapes)."""
+        instance = self._shared.get(factory)
+        if instance is None:
+            instance = self._shared[factory] = factory(self)
+        return instance
 
     # Shortcuts rules use all the time, resolved in the current scope.
     def value_of(self, expr: ast.AST):

@@ -7,8 +7,8 @@ import ast
 from checks.fixes import ReplaceExpression
 from checks.flow import Flow
 from checks.model import Scope
-from checks.rules.auto_id_with_ids import CollectionShapes
 from checks.rules.base import Invalid, Rule
+from checks.shapes import CollectionShapes
 from checks.signatures import MethodCall
 
 MAX_INLINE_ROWS = 20  # literal columns up to this many rows become dict literals
@@ -203,7 +203,7 @@ class ColumnDataToClient(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.shapes = CollectionShapes(ctx)
+        self.shapes = ctx.shared(CollectionShapes)
         self.found: list[tuple[MethodCall, ast.List, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
