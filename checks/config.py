@@ -7,7 +7,6 @@ Keys: `select`, `ignore` (lists of codes or prefixes), `pymilvus-version`, `edit
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -85,8 +84,16 @@ def load_config(start: Path | str | None) -> Config:
 @cache
 def _load(path: Path) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    if "milvus-cto" not in text:
+        return Config(path=path)  # no [tool.milvus-cto]: skip the parse (tomllib is ~8 ms)
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     table = data.get("tool", {}).get("milvus-cto", {})
     if not isinstance(table, dict):

@@ -63,11 +63,7 @@ def main() -> int:
         signal.signal(signal.SIGALRM, lambda signum, frame: _out_of_time(budget))
         signal.setitimer(signal.ITIMER_REAL, budget)
         if sys.flags.no_site:
-            # The launcher starts Python with -S for the fast path; the engine needs
-            # site-packages (packaging, and libcst for autofix).
-            import site
-
-            site.main()
+            _enable_site_packages()
         output = (pre_tool_use if event == "PreToolUse" else post_tool_use)(payload, change)
         signal.setitimer(signal.ITIMER_REAL, 0)
         if output:
@@ -76,6 +72,27 @@ def main() -> int:
     except BaseException as exc:  # fail open, whatever happened
         _warn(f"{exc.__class__.__name__}: {exc}")
         return 0
+
+
+def _enable_site_packages() -> None:
+    """The launcher starts Python with -S for the fast path; the engine needs site-packages
+    (packaging; libcst for autofix). In a plain venv, add its site-packages directly: site.main()
+    would also run every .pth file (an editable install's finder, setuptools' shims), ~10 ms per
+    edit that the engine does not need (`checks` is on sys.path already)."""
+    venv = os.path.dirname(os.path.dirname(sys.executable))
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    site_packages = os.path.join(venv, "lib", version, "site-packages")
+    try:
+        with open(os.path.join(venv, "pyvenv.cfg"), encoding="utf-8") as cfg:
+            plain = "include-system-site-packages = true" not in cfg.read().lower()
+    except OSError:
+        plain = False
+    if plain and os.path.isdir(site_packages):
+        sys.path.append(site_packages)
+        return
+    import site
+
+    site.main()
 
 
 def may_concern_pymilvus(raw: bytes) -> bool:

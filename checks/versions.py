@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 KNOWN_VERSIONS = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.0")
@@ -119,12 +118,27 @@ def installed_version(project_dir: Path | None = None) -> str | None:
     return None
 
 
+def _toml_mentioning_pymilvus(path: Path) -> dict | None:
+    """A TOML file parsed only when it mentions pymilvus (tomllib costs ~8 ms on a hook run)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "pymilvus" not in text:
+        return None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
 def _locked(path: Path) -> str | None:
     if not path.is_file():
         return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    data = _toml_mentioning_pymilvus(path)
+    if data is None:
         return None
     for package in data.get("package", []):
         if isinstance(package, dict) and package.get("name") == "pymilvus":
@@ -133,9 +147,8 @@ def _locked(path: Path) -> str | None:
 
 
 def _from_pyproject(path: Path) -> str | None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    data = _toml_mentioning_pymilvus(path)
+    if data is None:
         return None
     for requirement in data.get("project", {}).get("dependencies", []) or []:
         match = _REQUIREMENT_LINE.match(str(requirement))

@@ -186,3 +186,13 @@ def test_doc_has_evidence_and_test_evidence_exists(doc):
         if item.kind == "test":
             path = item.ref.split("::")[0]
             assert (REPO / path).is_file(), f"{doc.edition}/{doc.code}: {path} does not exist"
+
+
+def test_the_hook_paths_edition_reader_agrees_with_the_loader():
+    """checks.paths reads editions.toml without tomllib/pydantic; it must see what guide sees."""
+    from checks.guide import current_edition, editions
+    from checks.paths import current_edition as fast_current
+    from checks.paths import known_editions
+
+    assert known_editions() == {e.id: e.status for e in editions()}
+    assert fast_current() == current_edition().id
