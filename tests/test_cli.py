@@ -262,6 +262,24 @@ def test_github_format(tmp_path, capsys):
     assert line.startswith("::error file=") and ",line=3," in line and "::Use a valid" in line
 
 
+def test_sarif_validates_against_the_sarif_2_1_0_model(tmp_path, capsys):
+    # sarif-pydantic models SARIF 2.1.0 (types, required properties); no copy of the official
+    # JSON schema is published on PyPI or npm.
+    from sarif_pydantic import Sarif
+
+    write(tmp_path, "broken.py", "from pymilvus import (\n")
+    main([str(write(tmp_path, "app.py", BUGGY)), str(tmp_path / "broken.py"), "--format", "sarif"])
+    document = json.loads(capsys.readouterr().out)
+    log = Sarif.model_validate(document)
+    assert log.version == "2.1.0"
+    [run] = log.runs
+    assert [r.rule_id for r in run.results] == ["MV007"]
+    assert run.invocations[0].execution_successful
+    # The file that could not be checked (the model does not cover notifications).
+    [note] = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert "broken.py" in note["message"]["text"] and note["level"] == "error"
+
+
 def test_sarif_has_the_required_fields(tmp_path, capsys):
     main([str(write(tmp_path, "app.py", BUGGY)), "--format", "sarif"])
     sarif = json.loads(capsys.readouterr().out)
