@@ -15,18 +15,16 @@ Bounded for CI: no deadline, a few dozen examples per property, no example datab
 from __future__ import annotations
 
 import ast
-import io
 import json
 import os
 import re
-import signal
 import subprocess
-import sys
 from pathlib import Path
 from unittest import mock
 
 import hypothesmith
 import pytest
+from hook_runner import run_hook_main
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -196,21 +194,7 @@ def test_fixes_on_random_programs_around_an_example(program, example):
 
 def run_hook(payload: bytes) -> tuple[int, str, str]:
     """checks.hook.main() in process on these stdin bytes: (exit code, stdout, stderr)."""
-    hook = pytest.importorskip("checks.hook")
-    stdin = io.TextIOWrapper(io.BytesIO(payload))
-    stdout, stderr = io.StringIO(), io.StringIO()
-    handler = signal.getsignal(signal.SIGALRM)
-    try:
-        with (
-            mock.patch.object(sys, "stdin", stdin),
-            mock.patch.object(sys, "stdout", stdout),
-            mock.patch.object(sys, "stderr", stderr),
-        ):
-            code = hook.main()
-    finally:  # main() arms a timer for its time budget; a failure may leave it armed
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, handler)
-    return code, stdout.getvalue(), stderr.getvalue()
+    return run_hook_main(payload)
 
 
 def assert_hook_answer(code: int, out: str, err: str, event=None) -> None:

@@ -9,15 +9,13 @@ gives up and leaves the finding in `remaining`.
 from __future__ import annotations
 
 import ast
-import io
 import json
-import signal
 import subprocess
 import sys
 import threading
-from unittest import mock
 
 import pytest
+from hook_runner import run_hook_main
 
 from checks.engine import MAX_SOURCE_BYTES, check_source
 from checks.fixes import rewrite_source
@@ -197,20 +195,7 @@ def test_server_tools_refuse_or_answer_past_the_limits():
 
 def run_hook(hook, payload: dict) -> tuple[int, str, str]:
     """The hook's main() in process, on this payload; (exit code, stdout, stderr)."""
-    stdin = io.TextIOWrapper(io.BytesIO(json.dumps(payload).encode()))
-    stdout, stderr = io.StringIO(), io.StringIO()
-    handler = signal.getsignal(signal.SIGALRM)
-    try:
-        with (
-            mock.patch.object(sys, "stdin", stdin),
-            mock.patch.object(sys, "stdout", stdout),
-            mock.patch.object(sys, "stderr", stderr),
-        ):
-            code = hook.main()
-    finally:  # main() arms a timer for its time budget; a failure may leave it armed
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, handler)
-    return code, stdout.getvalue(), stderr.getvalue()
+    return run_hook_main(json.dumps(payload).encode())
 
 
 def test_hook_on_huge_and_deep_writes_lets_them_through(tmp_path, monkeypatch):
