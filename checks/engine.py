@@ -123,15 +123,19 @@ def _suppressed(diagnostic: Diagnostic, lines: list[str]) -> bool:
     return codes is None or diagnostic.code.upper() in {c.strip().upper() for c in codes.split(",")}
 
 
+def split_lines(source: str) -> list[str]:
+    """Lines as the tokenizer counts them, so that ast line numbers index the list
+    (str.splitlines also splits on \f, \v, \x1c, ...)."""
+    return _LINE_BREAK.split(source)
+
+
 class Context:
     """What a rule sees while the traversal runs: the model, where we are, and `add`."""
 
     def __init__(self, model: SemanticModel, source: str, options: Options):
         self.model = model
         self.source = source
-        # Split as the tokenizer does (not str.splitlines, which also splits on \f, \x1c, ...),
-        # so that ast line numbers index this list.
-        self.lines = _LINE_BREAK.split(source)
+        self.lines = split_lines(source)
         self.options = options
         self.scope: Scope = model.module_scope
         self.statement: ast.stmt | None = None

@@ -28,7 +28,6 @@ EDIT_TOOLS = ("Write", "Edit", "NotebookEdit")
 # checks.engine.MENTIONS_MILVUS as substring tests: importing `re` costs more than the test.
 MILVUS_WORDS = ("pymilvus", "MilvusClient", "Collection")
 MODES = ("guard", "autofix", "review", "off")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 MAX_FILE_BYTES = 2_000_000  # the engine's limit; bigger files are not checked
 # Below the hook timeout in hooks.json, so that a slow check still exits cleanly (fail-open);
 # MILVUS_CTO_HOOK_BUDGET overrides it (seconds).
@@ -304,6 +303,8 @@ class Settings:
         self.mode, self.block, self.options = mode, block, options
 
     def blocks(self, diagnostic) -> bool:
+        from checks.diagnostic import SEVERITY_RANK  # loaded with the engine by now
+
         return SEVERITY_RANK.get(diagnostic.severity, 0) >= SEVERITY_RANK[self.block]
 
 
@@ -312,6 +313,7 @@ def load_settings(path: str) -> Settings:
     from dataclasses import replace
 
     from checks.config import ConfigError, load_config, resolve_options
+    from checks.diagnostic import SEVERITY_RANK
 
     config = load_config(path)
     hook = config.hook
@@ -343,8 +345,10 @@ class Module:
     __slots__ = ("lines", "notebook", "source")
 
     def __init__(self, source: str, notebook=None):
+        from checks.engine import split_lines  # the engine runs on this module anyway
+
         self.source = source
-        self.lines = source.splitlines()
+        self.lines = split_lines(source)  # as ast numbers them: line_text(diagnostic.line)
         self.notebook = notebook  # checks.notebook.NotebookModule for a notebook
 
     @classmethod
@@ -542,7 +546,9 @@ def fixed_cell(after: Module, fixed_source: str, cell: int | None, new_source) -
     rows = [i for i, (number, _) in enumerate(notebook.line_map) if number == cell]
     if not rows:
         return None
-    lines, fixed = after.lines, fixed_source.splitlines()
+    from checks.engine import split_lines
+
+    lines, fixed = after.lines, split_lines(fixed_source)
     start, tail = rows[0], len(lines) - rows[-1] - 1
     if len(fixed) < start + tail or fixed[:start] != lines[:start]:
         return None
