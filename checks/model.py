@@ -257,18 +257,18 @@ class SemanticModel:
         return value.value if value.kind == "literal" else None
 
     def dict_literal(self, expr: ast.AST | None, scope: Scope) -> ast.Dict | None:
-        """The dict display an expression is, directly or through a name assigned once."""
-        if isinstance(expr, ast.Dict):
-            return expr
+        """The dict display an expression certainly is: written there, or the one value of a name
+        that is never changed in place; None with `**other` or computed keys."""
+        if expr is None or self.mutated(expr):
+            return None
         if isinstance(expr, ast.Name):
-            current: Scope | None = scope
-            while current is not None and expr.id not in current.defs:
-                current = current.parent
-            if current is not None and len(current.defs[expr.id]) == 1:
-                definition = current.defs[expr.id][0]
-                if isinstance(definition, ast.Dict):
-                    return definition
-        return None
+            bound = self.binding(expr, scope)
+            expr = bound[0] if bound is not None else None
+        if not isinstance(expr, ast.Dict) or not all(
+            isinstance(k, ast.Constant) for k in expr.keys
+        ):
+            return None
+        return expr
 
     def string(self, expr: ast.AST | None, scope: Scope) -> str | None:
         value = self.literal(expr, scope)

@@ -7,7 +7,7 @@ import ast
 from checks.fixes import ReplaceExpression, cst
 from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
-from checks.rules.index_params_mismatch import HNSW_TYPES, visible_dict
+from checks.rules.index_params_mismatch import HNSW_TYPES
 from checks.rules.metric_mismatch import catalog, read_search
 
 
@@ -195,7 +195,7 @@ class EfBelowLimit(Rule):
         search = read_search(self.ctx, node)
         if search is None or search.params is None or search.limit is None:
             return
-        inner = visible_dict(self.ctx.model, dict_get(search.params, "params"), self.ctx.scope)
+        inner = self.ctx.model.dict_literal(dict_get(search.params, "params"), self.ctx.scope)
         ef_node = dict_get(inner, "ef") if inner is not None else None
         ef = self.ctx.literal(ef_node)
         if not isinstance(ef, int) or isinstance(ef, bool):

@@ -272,6 +272,14 @@ class FlatIndex(Rule):
         config = {"index_type": "FLAT"}
         other.create_index("v", {"index_type": "FLAT"})
         """,
+        # An index dict changed in place before use: what reaches create_index is not certain.
+        """
+        from pymilvus import Collection
+        col = Collection("docs", schema)
+        params = {"index_type": "FLAT", "metric_type": "L2"}
+        params["index_type"] = "HNSW"
+        col.create_index("embedding", params)
+        """,
         # Unknown receiver.
         """
         from pymilvus import MilvusClient

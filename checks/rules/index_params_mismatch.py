@@ -65,20 +65,6 @@ class IndexDef:
         return "unknown"
 
 
-def _string(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> str | None:
-    return model.string(expr, scope) if expr is not None else None
-
-
-def visible_dict(model: SemanticModel, expr: ast.AST | None, scope: Scope) -> ast.Dict | None:
-    """A dict display the expression certainly is: literal, or a name bound once, never mutated."""
-    if expr is None or model.mutated(expr):
-        return None
-    mapping = model.dict_literal(expr, scope)
-    if mapping is None or any(not isinstance(k, ast.Constant) for k in mapping.keys):
-        return None  # `**other` or computed keys
-    return mapping
-
-
 def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, api: str):
     """`add_index(field, index_type, ..., metric_type=, params=, **build)`, and
     `prepare_index_params(field, **same)` (`api`: "IndexParams.add_index" or
@@ -88,10 +74,10 @@ def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, api: str
     metric_arg = argument(call, api, "metric_type")
     index = IndexDef(
         call,
-        _string(model, field_arg, scope),
-        "" if type_arg is None else _string(model, type_arg, scope),
+        model.string(field_arg, scope),
+        "" if type_arg is None else model.string(type_arg, scope),
         type_arg,
-        _string(model, metric_arg, scope),
+        model.string(metric_arg, scope),
         metric_arg,
         complete=not has_star_kwargs(call)
         and not any(isinstance(a, ast.Starred) for a in call.args),
@@ -105,8 +91,8 @@ def read_index_call(model: SemanticModel, call: ast.Call, scope: Scope, api: str
 
 def read_index_dict(model: SemanticModel, call: ast.Call, field_arg, dict_arg, scope: Scope):
     """An ORM index: `create_index(field, {"index_type": ..., "metric_type": ..., "params": {}})`."""
-    index = IndexDef(call, _string(model, field_arg, scope), None)
-    mapping = visible_dict(model, dict_arg, scope)
+    index = IndexDef(call, model.string(field_arg, scope), None)
+    mapping = model.dict_literal(dict_arg, scope)
     if mapping is None:
         index.complete = False
         return index
@@ -114,9 +100,9 @@ def read_index_dict(model: SemanticModel, call: ast.Call, field_arg, dict_arg, s
     for key, value in zip(mapping.keys, mapping.values, strict=True):
         name = key.value
         if name == "index_type":
-            index.index_type, index.type_node = _string(model, value, scope), value
+            index.index_type, index.type_node = model.string(value, scope), value
         elif name == "metric_type":
-            index.metric, index.metric_node = _string(model, value, scope), value
+            index.metric, index.metric_node = model.string(value, scope), value
         elif name == "params":
             _read_params(model, value, scope, index)
         elif isinstance(name, str) and name != "index_name":
@@ -125,7 +111,7 @@ def read_index_dict(model: SemanticModel, call: ast.Call, field_arg, dict_arg, s
 
 
 def _read_params(model: SemanticModel, expr: ast.AST, scope: Scope, index: IndexDef) -> None:
-    mapping = visible_dict(model, expr, scope)
+    mapping = model.dict_literal(expr, scope)
     if mapping is None:
         index.complete = False
         return

@@ -16,7 +16,6 @@ from checks.rules.index_params_mismatch import (
     index_definitions,
     quick_setup_index,
     read_index_call,
-    visible_dict,
 )
 from checks.signatures import argument
 
@@ -191,7 +190,7 @@ def read_search(ctx, call: ast.Call) -> Search | None:
     else:
         collection = search.owner.name
     anns_field = search.argument("anns_field")
-    params = visible_dict(model, search.argument("search_params" if client else "param"), scope)
+    params = model.dict_literal(search.argument("search_params" if client else "param"), scope)
     limit_arg = search.argument("limit")
     limit = 10 if limit_arg is None and client else _int(ctx, limit_arg)
     offset_arg = search.argument("offset")

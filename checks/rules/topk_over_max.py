@@ -6,7 +6,6 @@ import ast
 
 from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
-from checks.rules.index_params_mismatch import visible_dict
 from checks.signatures import argument
 
 MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow
@@ -133,7 +132,7 @@ class TopkOverMax(Rule):
         params = None
         if read.method == "search":
             params_arg = read.argument(SEARCH_PARAMS[read.api])
-            params = visible_dict(self.ctx.model, params_arg, self.ctx.scope)
+            params = self.ctx.model.dict_literal(params_arg, self.ctx.scope)
         offset = read.argument("offset")
         if offset is None and params is not None:
             offset = dict_get(params, "offset")
