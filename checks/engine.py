@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from checks import MILVUS_WORDS
 from checks.diagnostic import Diagnostic
 from checks.flow import Block, Flow, classify_call
 from checks.model import Scope, SemanticModel
@@ -24,7 +25,7 @@ from checks.rules.base import Rule
 #   Detection walks the tree without recursion; fixes (libcst) give up quietly on code nested
 #   more than about two hundred levels deep and leave those findings in `remaining`.
 MAX_SOURCE_BYTES = 2_000_000
-MENTIONS_MILVUS = re.compile(rb"pymilvus|MilvusClient|Collection")
+MENTIONS_MILVUS = re.compile("|".join(MILVUS_WORDS).encode())
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.I)
 
