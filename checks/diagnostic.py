@@ -1,7 +1,7 @@
 """A finding, as the engine produces it: plain data, cheap to build on the hook path.
 
 The pydantic models that carry diagnostics across boundaries (CLI JSON, MCP) live in
-`checks.models` and are built from these only when something must be rendered.
+`checks.report_models` and are built from these only when something must be rendered.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from functools import cache
 from checks import MILVUS_WORDS
 from checks.diagnostic import Diagnostic
 from checks.flow import Block, Flow, classify_call
-from checks.model import Scope, SemanticModel
 from checks.rules.base import Rule
+from checks.semantic import Scope, SemanticModel
 
 # Limits (each gives that input a one-line error, never a traceback):
 # - size: sources over MAX_SOURCE_BYTES characters (files: bytes) are not checked; a check costs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from checks.model import Scope, SemanticModel, has_star_kwargs
+from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import MethodCall, argument, positional_or_keyword
 
 # What each MilvusClient / ORM method does to the collection it names.

@@ -71,7 +71,7 @@ def render_text(results: list[FileResult], *, show_summary: bool = True) -> str:
 
 
 def render_json(results: list[FileResult], edition: str, version: str) -> str:
-    from checks.models import DiagnosticModel, FileReport, Report
+    from checks.report_models import DiagnosticModel, FileReport, Report
 
     report = Report(
         edition=edition,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from checks.model import Scope, has_star_kwargs
+from checks.semantic import Scope, has_star_kwargs
 from checks.signatures import MethodCall, argument
 
 FIELD_SCHEMA = "pymilvus.FieldSchema"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from checks.model import Value
+    from checks.semantic import Value
 
 SIGNATURES: dict[str, tuple[str, ...]] = {
     "MilvusClient": ("uri", "user", "password", "db_name", "token", "timeout"),

@@ -1,6 +1,6 @@
 """What the milvus-cto tools return: pydantic models, so clients get output schemas.
 
-A finding is the CLI's diagnostic (`checks.models.DiagnosticModel`, DESIGN.md §4) plus the hint
+A finding is the CLI's diagnostic (`checks.report_models.DiagnosticModel`, DESIGN.md §4) plus the hint
 and the `milvus-guide://` URI of its rule in the edition that produced it.
 """
 
@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from checks.diagnostic import Diagnostic
-from checks.models import DiagnosticModel
+from checks.report_models import DiagnosticModel
 
 
 class Finding(DiagnosticModel):

@@ -10,7 +10,7 @@ import pytest
 from pymilvus.milvus_client import IndexParams
 
 from checks.engine import Context, Options
-from checks.model import SemanticModel
+from checks.semantic import SemanticModel
 from checks.signatures import SIGNATURES, MethodCall, argument, parameters
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

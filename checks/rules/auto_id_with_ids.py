@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from checks.flow import Flow
-from checks.model import Scope
 from checks.rules.base import Invalid, Rule
+from checks.semantic import Scope
 from checks.shapes import CollectionShapes, is_none
 from checks.signatures import MethodCall
 

@@ -6,8 +6,8 @@ import ast
 import re
 
 from checks.fixes import ReplaceExpression, cst, keyword_argument, remove_elements
-from checks.model import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword
 from checks.rules.base import Invalid, Rule
+from checks.semantic import ASYNC_CLIENT, CLIENT, has_star_kwargs, keyword
 from checks.signatures import argument
 
 DEFAULT_PORT = "19530"

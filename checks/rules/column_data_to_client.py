@@ -6,8 +6,8 @@ import ast
 
 from checks.fixes import ReplaceExpression
 from checks.flow import Flow
-from checks.model import Scope
 from checks.rules.base import Invalid, Rule
+from checks.semantic import Scope
 from checks.shapes import CollectionShapes
 from checks.signatures import MethodCall
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import ReplaceExpression, cst
-from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import HNSW_TYPES
 from checks.rules.metric_mismatch import catalog, read_search
+from checks.semantic import dict_get
 
 
 class RaiseEfToLimit(ReplaceExpression):

@@ -18,8 +18,8 @@ from checks.fixes import (
     string_value,
 )
 from checks.flow import loop_blocks
-from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
+from checks.semantic import dict_get
 
 HNSW_PARAMS = '{"M": 16, "efConstruction": 256}'
 MIN_EF = 64  # the server's default is max(limit, 16): too small for good recall

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from checks.model import ASYNC_CLIENT, CLIENT
 from checks.rules.base import Invalid, Rule
+from checks.semantic import ASYNC_CLIENT, CLIENT
 from checks.signatures import argument
 
 CONNECT = "pymilvus.connections.connect"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from checks.model import Scope, SemanticModel, has_star_kwargs
 from checks.rules.base import Invalid, Rule
+from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import argument
 
 # Index types and metrics Milvus knows (research R27; pkg/util/metric), compared upper-cased

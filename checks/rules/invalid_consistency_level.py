@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import Fixer, string_like
-from checks.model import keyword
 from checks.rules.base import Invalid, Rule
+from checks.semantic import keyword
 
 VALID_LEVELS = ("Strong", "Session", "Bounded", "Eventually", "Customized")
 _UNAMBIGUOUS = {level.lower(): level for level in VALID_LEVELS} | {"eventual": "Eventually"}

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from checks.fixes import ReplaceExpression, string_like
-from checks.model import Scope, SemanticModel, dict_get, has_star_kwargs
 from checks.rules.base import Invalid, Rule
 from checks.rules.index_params_mismatch import (
     PREPARE_INDEX_PARAMS,
@@ -17,6 +16,7 @@ from checks.rules.index_params_mismatch import (
     quick_setup_index,
     read_index_call,
 )
+from checks.semantic import Scope, SemanticModel, dict_get, has_star_kwargs
 from checks.signatures import argument
 
 

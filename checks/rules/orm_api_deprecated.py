@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import Fixer, cst
-from checks.model import PUBLIC_NAMES, canonical
 from checks.rules.base import Invalid, Rule, Valid
+from checks.semantic import PUBLIC_NAMES, canonical
 
 ORM_NAMES = frozenset(
     {"connections", "Connections", "Collection", "Partition", "Index", "utility", "db", "Role"}

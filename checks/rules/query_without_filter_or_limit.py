@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import has_star_kwargs, keyword
 from checks.rules.base import Invalid, Rule
+from checks.semantic import has_star_kwargs, keyword
 
 
 class QueryWithoutFilterOrLimit(Rule):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import canonical
 from checks.rules.base import Invalid, Rule
+from checks.semantic import canonical
 
 # Names absent from pymilvus 2.4.15, 2.6.17 and 3.0.2 (ImportError / AttributeError).
 REMOVED = {"pymilvus.Milvus": "the `Milvus` client class"}

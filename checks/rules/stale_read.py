@@ -6,8 +6,8 @@ import ast
 
 from checks.fixes import Fixer, cst, string_like
 from checks.flow import Event, Flow, dominates
-from checks.model import keyword
 from checks.rules.base import Invalid, Rule
+from checks.semantic import keyword
 
 STALE_LEVELS = {"Bounded", "Eventually", 2, 3}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from checks.model import keyword
 from checks.rules.base import Invalid, Rule
+from checks.semantic import keyword
 from checks.signatures import argument, positional_or_keyword
 
 TIME_LIKE_NAME = re.compile(

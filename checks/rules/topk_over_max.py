@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from checks.model import dict_get
 from checks.rules.base import Invalid, Rule
+from checks.semantic import dict_get
 from checks.signatures import argument
 
 MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow

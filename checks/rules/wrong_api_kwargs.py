@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from checks.fixes import Fixer, cst
-from checks.model import UNKNOWN, has_star_kwargs
 from checks.rules.base import Invalid, Rule
+from checks.semantic import UNKNOWN, has_star_kwargs
 from checks.signatures import MethodCall
 
 # What each API does with a keyword of the other one: the right name, and what happens now.
