@@ -208,6 +208,11 @@ def fake_plugin(tmp_path) -> Path:
     shutil.copy(SETUP, root / ".claude" / "hooks" / "setup_env.py")
     (root / "checks").mkdir()
     (root / "checks" / "hook.py").write_text(STAND_IN.format("'hook by', sys.executable"))
+    # What tells the launcher that its root is milvus-cto's own checkout.
+    (root / ".claude-plugin").mkdir()
+    (root / ".claude-plugin" / "plugin.json").write_text('{"name": "milvus-cto"}')
+    (root / "server").mkdir()
+    (root / "server" / "app.py").write_text("")
     return root
 
 
@@ -336,3 +341,91 @@ def test_a_failed_build_is_reported_and_retried(fake_plugin, tmp_path):
     assert "The last attempt failed; trying again." in json.loads(done.stdout)["systemMessage"]
     time.sleep(0.5)
     wait_for_build(data / "venv")
+
+
+# --- The project's code never runs ------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_project(tmp_path) -> Path:
+    """A project whose own modules are named like ours and like our dependencies: importing
+    any of them leaves a file behind."""
+    project = tmp_path / "project"
+    project.mkdir()
+    trap = "open({!r}, 'a').write({!r})\n"
+    for module in ("server.py", "checks.py", "mcp/__init__.py", "pydantic.py", "libcst.py"):
+        path = project / module
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(trap.format(str(project / "RAN"), module + "\n"))
+    (project / "app.py").write_text(BAD)
+    return project
+
+
+def mcp_initialize(command: list[str], cwd: Path, env: dict[str, str]) -> dict:
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        return rpc(process, 1, "initialize", {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "test", "version": "0"},
+        })  # fmt: skip
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_the_plugin_never_runs_the_projects_modules(hostile_project, tmp_path):
+    env = base_env(tmp_path, MILVUS_CTO_PYTHON=sys.executable, CLAUDE_PLUGIN_ROOT=str(ROOT))
+    ((_, config),) = load_json(".mcp.json")["mcpServers"].items()
+    init = mcp_initialize([config["command"], *config["args"]], hostile_project, env)
+    assert init["result"]["serverInfo"]["name"] == "milvus-cto"
+    done = subprocess.run(
+        ["sh", str(LAUNCHER), "check"], cwd=hostile_project, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert "app.py:4:1: MV001 [error]" in done.stdout, done.stdout + done.stderr
+    payload = {
+        "hook_event_name": "PreToolUse", "tool_name": "Write", "cwd": str(hostile_project),
+        "tool_input": {"file_path": str(hostile_project / "new.py"), "content": BAD},
+    }  # fmt: skip
+    done = subprocess.run(
+        ["sh", str(LAUNCHER), "hook"], cwd=hostile_project, env=env, capture_output=True,
+        input=json.dumps(payload), text=True,
+    )  # fmt: skip
+    assert '"permissionDecision": "deny"' in done.stdout, done.stdout + done.stderr
+    assert not (hostile_project / "RAN").exists(), (hostile_project / "RAN").read_text()
+
+
+def test_a_launcher_copied_into_a_project_never_runs_the_projects_modules(
+    hostile_project, tmp_path
+):
+    """Project settings: the launcher sits in the project, so its root is the project; the
+    installed milvus-cto runs, not the project's server.py or checks.py."""
+    hooks = hostile_project / ".claude" / "hooks"
+    hooks.mkdir(parents=True)
+    shutil.copy(LAUNCHER, hooks / "milvus-cto")
+    shutil.copy(ROOT / ".mcp.json", hostile_project / ".mcp.json")
+    env = base_env(tmp_path, MILVUS_CTO_PYTHON=sys.executable)
+    ((_, config),) = load_json(".mcp.json")["mcpServers"].items()
+    init = mcp_initialize([config["command"], *config["args"]], hostile_project, env)
+    assert init["result"]["serverInfo"]["name"] == "milvus-cto"
+    done = subprocess.run(
+        ["sh", ".claude/hooks/milvus-cto", "check", "app.py"], cwd=hostile_project, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert "app.py:4:1: MV001 [error]" in done.stdout, done.stdout + done.stderr
+    assert not (hostile_project / "RAN").exists(), (hostile_project / "RAN").read_text()
+
+
+def test_the_console_script_never_runs_the_projects_modules(hostile_project, tmp_path):
+    script = Path(sys.executable).parent / "milvus-cto"
+    if not script.exists():
+        pytest.skip("milvus-cto is not installed as a console script in this environment")
+    done = subprocess.run(
+        [str(script), "app.py"], cwd=hostile_project, env=base_env(tmp_path),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert "app.py:4:1: MV001 [error]" in done.stdout, done.stdout + done.stderr
+    assert not (hostile_project / "RAN").exists(), (hostile_project / "RAN").read_text()

@@ -104,7 +104,7 @@ def start_build(venv: str) -> str | None:
     if not build_running(venv):
         with open(venv + ".log", "w") as log:
             subprocess.Popen(
-                [python, os.path.abspath(__file__), "--build"],
+                [python, "-P", os.path.abspath(__file__), "--build"],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -151,10 +151,11 @@ def _build(partial: str) -> None:
     shutil.rmtree(partial, ignore_errors=True)
     deps = requirements()
     print(f"milvus-cto: creating {partial} with {', '.join(deps) or 'no dependencies'}", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", partial], check=True)
+    # -P: `-m` would otherwise put the working directory (the user's project) first on sys.path.
+    subprocess.run([sys.executable, "-P", "-m", "venv", partial], check=True)
     if deps:
         subprocess.run(
-            [os.path.join(partial, "bin", "python"), "-m", "pip", "install",
+            [os.path.join(partial, "bin", "python"), "-P", "-m", "pip", "install",
              "--disable-pip-version-check", "--no-input", "--quiet", *deps],
             check=True,
         )  # fmt: skip
