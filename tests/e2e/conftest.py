@@ -124,6 +124,11 @@ class Report:
             if block.get("type") == "text"
         ]
 
+    def hook_texts(self, turn: int) -> list[str]:
+        """The hook feedback after a turn (PROTOCOL.md §2), without Claude Code's own notices
+        such as the deferred-tools list, which names the MCP server whenever it connects."""
+        return [t for t in self.system_texts(turn) if t.startswith(("PreToolUse:", "PostToolUse:"))]
+
     def file(self, relative: str) -> str | None:
         return self.data["files"]["contents"].get(relative)
 

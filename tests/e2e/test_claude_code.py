@@ -58,14 +58,14 @@ def test_guard_in_the_real_cli(claude):
     assert "does not exist" in report.tool_result(1)["content"]  # nothing was written
     # 2. The corrected code passes silently.
     assert report.tool_result(2).get("is_error") is not True
-    assert not [t for t in report.system_texts(2) if "milvus-cto" in t]
+    assert not [t for t in report.hook_texts(2) if "milvus-cto" in t]
     # 3. An Edit introducing top_k= is denied with MV102; the file keeps the corrected code.
     denied = report.tool_result(3)
     assert denied["is_error"] is True and "- line 6: MV102" in denied["content"]
     assert report.file("app.py") == CORRECT
     # 4. A markdown file, even about pymilvus, is not the hook's business.
     assert report.tool_result(4).get("is_error") is not True
-    assert not [t for t in report.system_texts(4) if "milvus-cto" in t]
+    assert not [t for t in report.hook_texts(4) if "milvus-cto" in t]
     # The MCP server is connected, in the session and for `claude mcp list`; the plugin validates.
     # (At session start the server may still be starting: "pending", never "failed".)
     (server,) = [
@@ -94,12 +94,12 @@ def test_autofix_in_the_real_cli(claude):
     )  # fmt: skip
     # The Write went through with the load inserted, and the model was told so.
     assert report.tool_result(0).get("is_error") is not True
-    (context,) = [t for t in report.system_texts(0) if "milvus-cto" in t]
+    (context,) = [t for t in report.hook_texts(0) if "milvus-cto" in t]
     assert context.startswith("PostToolUse:Write hook additional context: milvus-cto autofix")
     assert '- line 5: MV001 insert `client.load_collection("docs")`' in context
     # The Edit's top_k= became limit=, and the model was told so.
     assert report.tool_result(1).get("is_error") is not True
-    (context,) = [t for t in report.system_texts(1) if "milvus-cto autofix" in t]
+    (context,) = [t for t in report.hook_texts(1) if "milvus-cto autofix" in t]
     assert "MV102 rename `top_k=` to `limit=`" in context
     assert report.file("app.py") == SEARCH_BEFORE_LOAD.replace(
         "res = client.search", 'client.load_collection("docs")\nres = client.search'
