@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from checks import MILVUS_WORDS
+from checks import MILVUS_WORDS, api
 from checks.diagnostic import Diagnostic
 from checks.flow import Block, Flow, classify_call
 from checks.rules.base import Rule
@@ -88,6 +88,7 @@ def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnost
     rules = enabled_rules(options.edition, options.pymilvus_version, options.select, options.ignore)
     if not rules:
         return []
+    api.use(options.pymilvus_version)  # the release checks.api.current() answers for
     ctx = Context(model, source, options)
     Traversal(ctx, [rule(ctx) for rule in rules]).run(tree)
     lines = ctx.lines

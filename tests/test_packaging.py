@@ -22,6 +22,8 @@ def test_wheel_ships_the_guide_and_runs_from_it(tmp_path):
     for path in guide_files:
         assert path.relative_to(ROOT).as_posix() in names
     assert "server/__main__.py" in names and "checks/rules/search_before_load.py" in names
+    for path in sorted(ROOT.glob("checks/api/data/*.api")):
+        assert path.relative_to(ROOT).as_posix() in names
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
