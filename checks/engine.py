@@ -146,11 +146,20 @@ class Context:
         self._shared: dict[object, object] = {}
 
     def shared(self, factory):
-        """One instance per file of an analysis several rules use (e.g. CollectionShapes)."""
+        """One instance per file of an analysis several rules use. Asked for in a rule's
+        `__init__`, its own `visit_<Node>` methods are fed by the traversal, before the rules'."""
         instance = self._shared.get(factory)
         if instance is None:
             instance = self._shared[factory] = factory(self)
         return instance
+
+    @property
+    def collections(self):
+        """The module's collection model (checks.collection): ask for it in `__init__`, query it
+        once the module is done (`visit_flow` of the module)."""
+        from checks.collection import CollectionModel
+
+        return self.shared(CollectionModel)
 
     # Shortcuts rules use all the time, resolved in the current scope.
     def value_of(self, expr: ast.AST):
@@ -240,12 +249,13 @@ class Traversal:
         self.ctx = ctx
         self.handlers: dict[str, list] = {}
         self.flow_handlers = []
-        for rule in rules:
-            for attr in dir(rule):
-                if attr == "visit_flow":
-                    self.flow_handlers.append(rule.visit_flow)
-                elif attr.startswith("visit_"):
-                    self.handlers.setdefault(attr[6:], []).append(getattr(rule, attr))
+        # Shared analyses (ctx.shared) first: a rule's visitor sees what they have recorded.
+        for visitor in [*ctx._shared.values(), *rules]:
+            for attr in dir(visitor):
+                if attr == "visit_flow" and visitor in rules:
+                    self.flow_handlers.append(visitor.visit_flow)
+                elif attr.startswith("visit_") and attr != "visit_flow":
+                    self.handlers.setdefault(attr[6:], []).append(getattr(visitor, attr))
 
     def run(self, tree: ast.Module) -> None:
         ctx, model = self.ctx, self.ctx.model

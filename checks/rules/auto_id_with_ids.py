@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
+from checks.collection import UNKNOWN
+from checks.collection.rows import literal_rows
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 from checks.semantic import Scope
-from checks.shapes import CollectionShapes, is_none
 from checks.signatures import MethodCall
 
 
@@ -184,18 +185,14 @@ class AutoIdWithIds(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.shapes = ctx.shared(CollectionShapes)
+        self.collections = ctx.collections
         self.inserts: list[tuple[MethodCall, ast.expr, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
-        self.shapes.see_call(node)
         write = self.ctx.method_call(node, "insert", "upsert")
         data = write.argument("data") if write is not None else None
         if data is not None:
             self.inserts.append((write, data, self.ctx.scope))
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        self.shapes.see_store(node)
 
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module) or "allow_insert_auto_id" in self.ctx.source:
@@ -204,19 +201,17 @@ class AutoIdWithIds(Rule):
             self._check(write, data, scope)
 
     def _check(self, write: MethodCall, data: ast.expr, scope: Scope) -> None:
-        call, receiver = write.call, write.call.func.value
-        if write.api == "client":
-            name = self.ctx.model.string(write.argument("collection_name"), scope)
-            shape = self.shapes.client_shape(receiver, name) if name is not None else None
-        else:
-            name = self.ctx.model.value_of(receiver, scope).name
-            shape = self.shapes.orm_shape(receiver, scope)
-        rows = self._rows(data, scope) if shape is not None else None
+        collection = self.collections.of_call(write, scope)
+        schema = collection.schema if collection is not None else None
+        primary = schema.primary if schema is not None else None
+        if primary is None or schema.pk_auto_id is UNKNOWN:
+            return
+        rows = literal_rows(self.ctx.model, data, scope)
         if not rows:
             return
-        pk, method = shape.pk, write.method
-        label = f"'{name}'" if name else "this collection"
-        if shape.auto_id and method == "insert" and all(_gives(row, pk) for row in rows):
+        pk, method, call = primary.name, write.method, write.call
+        label = f"'{collection.name}'"
+        if schema.pk_auto_id and method == "insert" and all(_gives(row, pk) for row in rows):
             self.report(
                 call,
                 f"Remove `{pk}` from these rows, or create {label} with auto_id=False: the "
@@ -225,8 +220,8 @@ class AutoIdWithIds(Rule):
                 "(unless allow_insert_auto_id is set)",
             )
         elif (
-            shape.quick
-            and not shape.auto_id
+            schema.quick
+            and not schema.pk_auto_id
             and all(_lacks(row, pk) for row in rows)
             and not (isinstance(data, ast.Name) and self._keys_added(pk))
         ):
@@ -237,22 +232,9 @@ class AutoIdWithIds(Rule):
                 hint="pymilvus raises DataNotMatchException: Insert missed an field",
             )
 
-    def _rows(self, data: ast.expr, scope: Scope) -> list[ast.Dict] | None:
-        """The literal row dicts being written, when they are literal."""
-        bound = self.ctx.model.binding(data, scope)
-        if bound is not None:
-            data = bound[0]
-        if isinstance(data, ast.Dict):
-            return [data]
-        if isinstance(data, ast.ListComp) and isinstance(data.elt, ast.Dict):
-            return [data.elt]
-        if isinstance(data, ast.List) and all(isinstance(e, ast.Dict) for e in data.elts):
-            return list(data.elts)
-        return None
-
     def _keys_added(self, key: str) -> bool:
         """Somewhere the module sets `x[key] = ...` or calls update/setdefault: rows may change."""
-        for node in ast.walk(self.ctx.model.tree):
+        for node, _ in self.ctx.model.nodes:
             if (
                 isinstance(node, ast.Subscript)
                 and isinstance(node.ctx, ast.Store)
@@ -272,7 +254,9 @@ class AutoIdWithIds(Rule):
 def _gives(row: ast.Dict, key: str) -> bool:
     """The row literally carries `key` with a value other than None."""
     return any(
-        isinstance(k, ast.Constant) and k.value == key and not is_none(v)
+        isinstance(k, ast.Constant)
+        and k.value == key
+        and not (isinstance(v, ast.Constant) and v.value is None)
         for k, v in zip(row.keys, row.values, strict=True)
     )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import ast
 
+from checks.collection import UNKNOWN
 from checks.fixes import ReplaceExpression
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 from checks.semantic import Scope
-from checks.shapes import CollectionShapes
 from checks.signatures import MethodCall
 
 MAX_INLINE_ROWS = 20  # literal columns up to this many rows become dict literals
@@ -203,11 +203,10 @@ class ColumnDataToClient(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.shapes = ctx.shared(CollectionShapes)
+        self.collections = ctx.collections
         self.found: list[tuple[MethodCall, ast.List, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
-        self.shapes.see_call(node)
         write = self.ctx.method_call(node, "insert", "upsert")
         if write is None or write.api != "client":
             return
@@ -217,9 +216,6 @@ class ColumnDataToClient(Rule):
             return
         if all(self._is_list(element) for element in columns.elts):
             self.found.append((write, data, columns, self.ctx.scope))
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        self.shapes.see_store(node)
 
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module):
@@ -254,11 +250,9 @@ class ColumnDataToClient(Rule):
 
     def _rows(self, write: MethodCall, data: ast.List, scope: Scope) -> tuple[str | None, list]:
         """The rows as source text, when the schema names the columns; else (None, [])."""
-        name = self.ctx.model.string(write.argument("collection_name"), scope)
-        shape = self.shapes.client_shape(write.call.func.value, name) if name is not None else None
-        if shape is None or shape.fields is None:
+        names = self._column_names(write, scope)
+        if names is None:
             return None, []
-        names = [f for f in shape.fields if not (shape.auto_id and f == shape.pk)]
         columns = data.elts
         if len(names) != len(columns):
             return None, []
@@ -277,6 +271,19 @@ class ColumnDataToClient(Rule):
         keys = "(" + ", ".join(_quote(n) for n in names) + ("," if len(names) == 1 else "") + ")"
         zipped = ", ".join(self._texts(data, columns))
         return f"[dict(zip({keys}, row)) for row in zip({zipped})]", names
+
+    def _column_names(self, write: MethodCall, scope: Scope) -> list[str] | None:
+        """The fields a row must carry, in schema order: all but an auto_id primary key and
+        the outputs of functions; None when the schema is not certain."""
+        collection = self.collections.of_call(write, scope)
+        schema = collection.schema if collection is not None else None
+        if schema is None or not schema.complete or schema.primary is None:
+            return None
+        generated = schema.function_outputs
+        if generated is UNKNOWN or schema.pk_auto_id is UNKNOWN:
+            return None
+        auto_pk = schema.primary.name if schema.pk_auto_id else None
+        return [n for n in schema.names if n != auto_pk and n not in generated]
 
     def _texts(self, parent: ast.expr, nodes: list[ast.expr]) -> list[str]:
         """The source of several nodes inside `parent`, reading the file's text only once."""

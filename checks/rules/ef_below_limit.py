@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
+from checks.collection.indexes import HNSW_TYPES
 from checks.fixes import ReplaceExpression, cst
+from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
-from checks.rules.index_params_mismatch import HNSW_TYPES
-from checks.rules.metric_mismatch import catalog, read_search
+from checks.rules.metric_mismatch import Search, read_search, searched_index
 from checks.semantic import dict_get
 
 
@@ -191,6 +192,11 @@ class EfBelowLimit(Rule):
         ),
     ]
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections
+        self.searches: list[tuple[Search, ast.AST, int]] = []
+
     def visit_Call(self, node: ast.Call) -> None:
         search = read_search(self.ctx, node)
         if search is None or search.params is None or search.limit is None:
@@ -198,9 +204,17 @@ class EfBelowLimit(Rule):
         inner = self.ctx.model.dict_literal(dict_get(search.params, "params"), self.ctx.scope)
         ef_node = dict_get(inner, "ef") if inner is not None else None
         ef = self.ctx.literal(ef_node)
-        if not isinstance(ef, int) or isinstance(ef, bool):
+        if isinstance(ef, int) and not isinstance(ef, bool):
+            self.searches.append((search, ef_node, ef))
+
+    def visit_flow(self, flow: Flow) -> None:
+        if not isinstance(flow.node, ast.Module):
             return
-        defs = catalog(self.ctx.model).indexes(search)
+        for search, ef_node, ef in self.searches:
+            self._check(search, ef_node, ef)
+
+    def _check(self, search: Search, ef_node: ast.AST, ef: int) -> None:
+        defs = searched_index(self.collections, search)
         if defs is None or any((d.index_type or "").upper() not in HNSW_TYPES for d in defs):
             return
         k = search.limit + (search.offset or 0)

@@ -1,23 +1,17 @@
-"""MV103 metric-mismatch, and the module's index catalog and search reader (MV104 too)."""
+"""MV103 metric-mismatch, and the search reader MV104 shares."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
+from dataclasses import dataclass
 
+from checks.collection import UNKNOWN, CollectionModel
+from checks.collection.indexes import IndexDef
 from checks.fixes import ReplaceExpression, string_like
+from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
-from checks.rules.index_params_mismatch import (
-    PREPARE_INDEX_PARAMS,
-    IndexDef,
-    index_definitions,
-    quick_setup_index,
-    read_index_call,
-)
-from checks.semantic import Scope, SemanticModel, dict_get, has_star_kwargs
-from checks.signatures import argument
+from checks.semantic import Scope, dict_get, has_star_kwargs
+from checks.signatures import MethodCall
 
 
 class UseIndexMetric(ReplaceExpression):
@@ -30,143 +24,11 @@ class UseIndexMetric(ReplaceExpression):
 
 
 @dataclass
-class IndexCatalog:
-    """The indexes this module builds, per literal collection name, and where it cannot tell."""
-
-    entries: dict[str, list[IndexDef]] = field(default_factory=dict)
-    opaque: set[str] = field(default_factory=set)  # collections indexed in ways we cannot see
-    all_opaque: bool = False  # an index built on a collection whose name we cannot see
-
-    def indexes(self, search: Search) -> list[IndexDef] | None:
-        """The definitions of the index a search uses, or None when the module does not say."""
-        collection = search.collection
-        if collection is None or self.all_opaque or collection in self.opaque:
-            return None
-        defs = self.entries.get(collection)
-        if not defs or any(not d.complete or d.field is None for d in defs):
-            return None
-        wanted = search.field
-        if search.anns_field is None:  # the only indexed vector field
-            fields = {d.field for d in defs if d.kind != "scalar"}
-            wanted = fields.pop() if len(fields) == 1 else None
-        if wanted is None:
-            return None
-        return [d for d in defs if d.field == wanted] or None
-
-    def mark(self, collection: str | None) -> None:
-        if collection is None:
-            self.all_opaque = True
-        else:
-            self.opaque.add(collection)
-
-
-_CATALOGS: WeakKeyDictionary[SemanticModel, IndexCatalog] = WeakKeyDictionary()
-
-
-def catalog(model: SemanticModel) -> IndexCatalog:
-    """The module's index catalog, built once per module."""
-    found = _CATALOGS.get(model)
-    if found is None:
-        found = _CATALOGS[model] = _build_catalog(model)
-    return found
-
-
-def _walk(model: SemanticModel) -> Iterator[tuple[ast.AST, Scope]]:
-    """Every node of the module with the scope its names resolve in (the model's one walk)."""
-    return iter(model.nodes)
-
-
-def _params_binding(model: SemanticModel, expr: ast.AST, scope: Scope):
-    """The one `x = prepare_index_params(...)` a name holds: (identity, that call, its scope)."""
-    binding = model.binding(expr, scope)
-    if binding is None or model.value_of(binding[0], binding[1]).kind != "index_params":
-        return None
-    value, where = binding
-    return (id(where), expr.id), value, where
-
-
-def _build_catalog(model: SemanticModel) -> IndexCatalog:
-    found = IndexCatalog()
-    added: dict[tuple, list[IndexDef]] = {}  # index params -> its add_index definitions
-    links: list[tuple[str | None, tuple]] = []  # (collection, index params) created together
-    used: set[int] = set()  # index params names read by add_index / create_* calls
-    loads: list[tuple[ast.Name, Scope]] = []  # every read of an index params name
-
-    def add(collection: str | None, index: IndexDef) -> None:
-        if collection is None:
-            found.all_opaque = True
-        else:
-            found.entries.setdefault(collection, []).append(index)
-
-    for node, scope in _walk(model):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            if model.value_of(node, scope).kind == "index_params":
-                loads.append((node, scope))
-            continue
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if not isinstance(func, ast.Attribute):
-            if model.qualname(func, scope) == "pymilvus.Index":
-                owner = model.value_of(argument(node, "Index", "collection") or func, scope)
-                for index in index_definitions(model, scope, node):
-                    add(owner.name if owner.kind == "collection" else None, index)
-            continue
-        owner, method = model.value_of(func.value, scope), func.attr
-        if owner.kind == "index_params" and method == "add_index":
-            binding = _params_binding(model, func.value, scope)
-            if binding is not None:
-                added.setdefault(binding[0], []).extend(index_definitions(model, scope, node))
-                used.add(id(func.value))
-        elif owner.kind == "client" and method in ("create_collection", "create_index"):
-            api = f"MilvusClient.{method}"  # AsyncMilvusClient's is the same
-            name = model.string(argument(node, api, "collection_name"), scope)
-            if has_star_kwargs(node) or any(isinstance(a, ast.Starred) for a in node.args):
-                found.mark(name)
-                continue
-            quick = quick_setup_index(model, scope, node) if method == "create_collection" else None
-            if quick is not None:
-                add(name, quick)
-            params = argument(node, api, "index_params")
-            if params is None or (isinstance(params, ast.Constant) and params.value is None):
-                continue
-            binding = _params_binding(model, params, scope)
-            if binding is None:
-                found.mark(name)
-            else:
-                links.append((name, binding))
-                used.add(id(params))
-        elif owner.kind == "collection" and method == "create_index":
-            for index in index_definitions(model, scope, node):
-                add(owner.name, index)
-        elif owner.kind == "unknown" and method in ("create_index", "create_collection"):
-            # Someone else's helper (or another library) may index this collection: read the
-            # call as MilvusClient's.
-            name = model.string(argument(node, f"MilvusClient.{method}", "collection_name"), scope)
-            if name is not None:
-                found.mark(name)
-
-    # Index params read anywhere else (returned, passed to a helper) may hold more indexes.
-    escaped = set()
-    for name_node, scope in loads:
-        binding = _params_binding(model, name_node, scope) if id(name_node) not in used else None
-        if binding is not None:
-            escaped.add(binding[0])
-    for name, (key, value, where) in links:
-        if key in escaped:
-            found.mark(name)
-            continue
-        if argument(value, PREPARE_INDEX_PARAMS, "field_name") is not None:
-            add(name, read_index_call(model, value, where, PREPARE_INDEX_PARAMS))
-        for index in added.get(key, []):
-            add(name, index)
-    return found
-
-
-@dataclass
 class Search:
     """A search call on a known receiver, with what its literal arguments say."""
 
+    method: MethodCall
+    scope: Scope
     call: ast.Call
     collection: str | None
     anns_field: ast.AST | None  # the argument, None when not given
@@ -198,7 +60,24 @@ def read_search(ctx, call: ast.Call) -> Search | None:
         offset_arg = dict_get(params, "offset")
     offset = 0 if offset_arg is None else _int(ctx, offset_arg)
     field_name = model.string(anns_field, scope) if anns_field is not None else None
-    return Search(call, collection, anns_field, field_name, params, limit, offset)
+    return Search(search, scope, call, collection, anns_field, field_name, params, limit, offset)
+
+
+def searched_index(collections: CollectionModel, search: Search) -> list[IndexDef] | None:
+    """The definitions of the index a search uses, or None when the module does not say."""
+    collection = collections.of_call(search.method, search.scope)
+    if collection is None or collection.indexes is UNKNOWN:
+        return None
+    defs = collection.indexes
+    if not defs or any(not d.complete or d.field is None for d in defs):
+        return None
+    wanted = search.field
+    if search.anns_field is None:  # the only indexed vector field
+        fields = {d.field for d in defs if d.kind != "scalar"}
+        wanted = fields.pop() if len(fields) == 1 else None
+    if wanted is None:
+        return None
+    return [d for d in defs if d.field == wanted] or None
 
 
 def _int(ctx, expr: ast.AST | None) -> int | None:
@@ -384,15 +263,28 @@ class MetricMismatch(Rule):
         ),
     ]
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections
+        self.searches: list[tuple[Search, ast.AST, str]] = []
+
     def visit_Call(self, node: ast.Call) -> None:
         search = read_search(self.ctx, node)
         if search is None or search.params is None:
             return
         metric_node = dict_get(search.params, "metric_type")
         metric = self.ctx.model.string(metric_node, self.ctx.scope) if metric_node else None
-        if not metric:
+        if metric:
+            self.searches.append((search, metric_node, metric))
+
+    def visit_flow(self, flow: Flow) -> None:
+        if not isinstance(flow.node, ast.Module):
             return
-        defs = catalog(self.ctx.model).indexes(search)
+        for search, metric_node, metric in self.searches:
+            self._check(search, metric_node, metric)
+
+    def _check(self, search: Search, metric_node: ast.AST, metric: str) -> None:
+        defs = searched_index(self.collections, search)
         if defs is None:
             return
         metrics = {d.metric.upper() if d.metric else None for d in defs}
