@@ -47,30 +47,56 @@ def main() -> int:
         import json  # with re and enum, 7 ms: not before the payload can concern Python
         import signal
 
-        payload = json.loads(raw)
-        if not isinstance(payload, dict):
-            return 0
-        event = payload.get("hook_event_name")
-        if payload.get("tool_name") not in EDIT_TOOLS or event not in ("PreToolUse", "PostToolUse"):
-            return 0
-        if os.environ.get("MILVUS_CTO_HOOK_MODE", "").strip().lower() == "off":
-            return 0
-        change = (before_and_after_pre if event == "PreToolUse" else before_and_after_post)(payload)
-        if change is None or not mentions_milvus(change.after):
-            return 0
-        budget = float(os.environ.get("MILVUS_CTO_HOOK_BUDGET") or BUDGET_SECONDS)
+        # The budget covers everything from here: parsing the payload, reading the file (a FIFO
+        # blocks), expanding the edit, checking and fixing.
+        budget = time_budget()
         signal.signal(signal.SIGALRM, lambda signum, frame: _out_of_time(budget))
         signal.setitimer(signal.ITIMER_REAL, budget)
-        if sys.flags.no_site:
-            _enable_site_packages()
-        output = (pre_tool_use if event == "PreToolUse" else post_tool_use)(payload, change)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            output = _handle(json.loads(raw))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         if output:
             sys.stdout.write(json.dumps(output))
         return 0
     except BaseException as exc:  # fail open, whatever happened
         _warn(f"{exc.__class__.__name__}: {exc}")
         return 0
+
+
+def _handle(payload) -> dict | None:
+    if not isinstance(payload, dict):
+        return None
+    event = payload.get("hook_event_name")
+    if payload.get("tool_name") not in EDIT_TOOLS or event not in ("PreToolUse", "PostToolUse"):
+        return None
+    if os.environ.get("MILVUS_CTO_HOOK_MODE", "").strip().lower() == "off":
+        return None
+    change = (before_and_after_pre if event == "PreToolUse" else before_and_after_post)(payload)
+    if change is None or not mentions_milvus(change.after):
+        return None
+    if sys.flags.no_site:
+        _enable_site_packages()
+    return (pre_tool_use if event == "PreToolUse" else post_tool_use)(payload, change)
+
+
+def time_budget() -> float:
+    """MILVUS_CTO_HOOK_BUDGET in seconds, if it is a positive finite number; else the default
+    (0, a negative, nan or inf would disable the budget or every check)."""
+    text = os.environ.get("MILVUS_CTO_HOOK_BUDGET", "").strip()
+    if not text:
+        return BUDGET_SECONDS
+    try:
+        budget = float(text)
+    except ValueError:
+        budget = 0.0
+    if not 0 < budget < 3600:  # also false for nan; inf is out of range
+        _note(
+            f"MILVUS_CTO_HOOK_BUDGET={text[:40]!r} is not a number of seconds between 0 and "
+            f"3600; using {BUDGET_SECONDS:g}"
+        )
+        return BUDGET_SECONDS
+    return budget
 
 
 def _enable_site_packages() -> None:
@@ -128,9 +154,13 @@ def _out_of_time(budget: float):
 
 
 def _warn(message: str) -> None:
+    _note(f"{message}; the edit was not checked")
+
+
+def _note(message: str) -> None:
     line = " ".join(str(message).split())[:300]
     try:  # noqa: SIM105 (contextlib is not imported on the fast path)
-        sys.stderr.write(f"milvus-cto hook: {line}; the edit was not checked\n")
+        sys.stderr.write(f"milvus-cto hook: {line}\n")
     except Exception:
         pass
 
@@ -171,18 +201,43 @@ def _python_path(tool_input) -> str | None:
 
 
 def _read_text(path: str) -> str | None:
-    """The file's text, or None when it is missing, too big, binary or not UTF-8."""
+    """The file's text in its declared encoding (PEP 263 cookie or BOM; notebooks are UTF-8),
+    or None when it is missing, not a regular file (a FIFO would block), too big or binary."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with open(fd, "rb") as f:
+        if not _is_regular(f.fileno()):
+            return None
+        data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES or b"\0" in data:
         return None
+    encoding = "utf-8" if path.lower().endswith(".ipynb") else _declared_encoding(data)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _is_regular(fd: int) -> bool:
+    from stat import S_ISREG
+
+    return S_ISREG(os.fstat(fd).st_mode)
+
+
+def _declared_encoding(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if b"coding" not in b"\n".join(data.split(b"\n", 2)[:2]):
+        return "utf-8"  # the common case, without importing tokenize
+    import io
+    import tokenize
+
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError:  # an unknown or inconsistent declaration
+        return "utf-8"
 
 
 def before_and_after_pre(payload: dict) -> Change | None:
@@ -215,7 +270,9 @@ def _edit_change(tool_input: dict, path: str) -> Change | None:
         old, new = old.replace("\n", "\r\n"), new.replace("\n", "\r\n")
     if old not in before:
         return None  # Claude Code refuses this edit before any hook runs
-    count = -1 if tool_input.get("replace_all") is True else 1
+    count = before.count(old) if tool_input.get("replace_all") is True else 1
+    if len(before) + count * (len(new) - len(old)) > MAX_FILE_BYTES:
+        return None  # past the engine's limit: not checked (and not built, it may be GBs)
     return Change("Edit", tool_input, path, before, before.replace(old, new, count))
 
 
@@ -485,7 +542,11 @@ def autofix(payload, change, before, after, found, settings) -> dict | None:
     ]
     tool_use_id = payload.get("tool_use_id")
     if isinstance(tool_use_id, str):
-        hook_state.remember_fixes(_session(payload), tool_use_id, "\n".join(report))
+        try:
+            hook_state.remember_fixes(_session(payload), tool_use_id, "\n".join(report))
+        except OSError as exc:  # fixed silently, the model would not know: behave as guard
+            _note(f"{exc}; autofix acts as guard")
+            return None
     return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "updatedInput": new_input}}
 
 

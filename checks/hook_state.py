@@ -5,8 +5,14 @@ each one once per file, code and line text per session), and which fixes autofix
 PreToolUse (the model never sees an `updatedInput`, so PostToolUse tells it). Hooks of one
 session can run concurrently (several tool calls in one turn), hence the lock.
 
-The file lives under `$CLAUDE_PLUGIN_DATA/hook-state/` when the plugin runs, else in the
-temp dir; files of sessions idle for a week are removed.
+The files live in a private directory: `$CLAUDE_PLUGIN_DATA/hook-state/` when the plugin runs,
+else `milvus-cto/hook-state/` in the user's cache directory, else `milvus-cto-<uid>` in the temp
+dir. Whichever it is, the last directory is created with mode 0700 in one step, and used only
+when it is a real directory (not a link) owned by this user and closed to others: another user
+who made it first, or linked it elsewhere, gets it refused (`StateError`), never trusted. Every
+file in it is opened relative to that directory without following links. Files of sessions idle
+for a week are removed; the clean-up touches only names this module makes. A state file that
+is damaged (not JSON, or JSON of the wrong shape) is replaced.
 """
 
 from __future__ import annotations
@@ -17,66 +23,117 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import stat
 import time
 from collections.abc import Iterable, Iterator
 
 MAX_AGE_SECONDS = 7 * 24 * 3600
 MAX_KEYS = 5000  # a session reporting more than this starts forgetting the oldest
+_OWN_FILE = re.compile(
+    r"[A-Za-z0-9._-]{1,128}\.json(\.lock)?|\.[A-Za-z0-9._-]{1,128}\.json\.\w+\.tmp"
+)
+_NO_FOLLOW = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+class StateError(OSError):
+    """The state directory cannot be used safely (not ours, a link, open to others, unwritable)."""
 
 
 def state_dir() -> str:
     data = os.environ.get("CLAUDE_PLUGIN_DATA")
     if data:
         return os.path.join(data, "hook-state")
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if os.path.isabs(cache) and os.path.isdir(os.path.dirname(cache)):
+        return os.path.join(cache, "milvus-cto", "hook-state")
+    import tempfile
+
     return os.path.join(tempfile.gettempdir(), f"milvus-cto-{os.getuid()}")
 
 
 def _session_file(session_id: str) -> str:
     # Session ids are UUIDs, but nothing guarantees it: keep the name inside the directory.
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", session_id or "no-session")[:128]
-    return os.path.join(state_dir(), f"{name}.json")
+    return re.sub(r"[^A-Za-z0-9._-]", "_", session_id or "no-session")[:128] + ".json"
+
+
+def open_private_dir(directory: str) -> int:
+    """A descriptor of `directory`, made 0700 if missing; StateError unless it is safe to use."""
+    parent = os.path.dirname(directory)
+    try:
+        os.makedirs(parent, mode=0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(directory, 0o700)  # one step: nobody can slip in between create and chmod
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | _NO_FOLLOW)
+    except OSError as exc:
+        raise StateError(f"state directory {directory} unusable: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    problem = None
+    if info.st_uid != os.geteuid():
+        problem = f"owned by uid {info.st_uid}, not {os.geteuid()}"
+    elif stat.S_IMODE(info.st_mode) & 0o077:
+        try:  # ours but open to others (made by an older release or by hand): close it
+            os.fchmod(fd, 0o700)
+        except OSError:
+            problem = "open to other users"
+    if problem:
+        os.close(fd)
+        raise StateError(f"state directory {directory} not used: {problem}")
+    return fd
 
 
 @contextlib.contextmanager
 def locked_state(session_id: str) -> Iterator[dict]:
-    """The session's state as a dict; changes are written back when the block ends."""
-    directory = state_dir()
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    path = _session_file(session_id)
-    fresh = not os.path.exists(path)
-    with open(path + ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    """The session's state as a dict; changes are written back when the block ends.
+
+    Raises StateError when the state directory cannot be used safely."""
+    directory = open_private_dir(state_dir())
+    try:
+        name = _session_file(session_id)
+        fresh = not _exists(name, directory)
         try:
-            state = _read(path)
+            lock = os.open(
+                name + ".lock", os.O_WRONLY | os.O_CREAT | _NO_FOLLOW, 0o600, dir_fd=directory
+            )
+        except OSError as exc:
+            raise StateError(f"state lock unusable: {exc.strerror or exc}") from None
+        with os.fdopen(lock, "w"):
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            state = _read(name, directory)
             before = json.dumps(state, sort_keys=True)
             yield state
             if json.dumps(state, sort_keys=True) != before:
-                _write(path, state)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    if fresh:
-        _collect_garbage(directory)
+                _write(name, directory, state)
+        if fresh:
+            _collect_garbage(directory)
+    finally:
+        os.close(directory)
 
 
 def first_reports(session_id: str, keys: Iterable[str]) -> set[str]:
-    """The keys not reported before in this session; they count as reported from now on."""
+    """The keys not reported before in this session; they count as reported from now on.
+
+    Without usable state every key is new: reporting a finding twice beats hiding it."""
     keys = list(dict.fromkeys(keys))
     if not keys:
         return set()
-    with locked_state(session_id) as state:
-        seen = state.setdefault("reported", [])
-        known = set(seen)
-        new = [key for key in keys if _digest(key) not in known]
-        seen.extend(_digest(key) for key in new)
-        del seen[:-MAX_KEYS]
+    try:
+        with locked_state(session_id) as state:
+            seen = state["reported"]
+            known = set(seen)
+            new = [key for key in keys if _digest(key) not in known]
+            seen.extend(_digest(key) for key in new)
+            del seen[:-MAX_KEYS]
+    except StateError:
+        return set(keys)
     return set(new)
 
 
 def remember_fixes(session_id: str, tool_use_id: str, report: str) -> None:
-    """Keep what autofix changed in a tool call until that call's PostToolUse takes it."""
+    """Keep what autofix changed in a tool call until that call's PostToolUse takes it.
+
+    Raises StateError when it cannot be kept (the caller must then not fix silently)."""
     with locked_state(session_id) as state:
-        pending = state.setdefault("fixes", {})
+        pending = state["fixes"]
         pending[tool_use_id] = {"report": report, "time": time.time()}
         # A call denied later by another hook never reaches PostToolUse: drop stale entries.
         for key in [k for k, v in pending.items() if time.time() - v["time"] > 3600]:
@@ -84,8 +141,11 @@ def remember_fixes(session_id: str, tool_use_id: str, report: str) -> None:
 
 
 def take_fixes(session_id: str, tool_use_id: str) -> str | None:
-    with locked_state(session_id) as state:
-        entry = state.get("fixes", {}).pop(tool_use_id, None)
+    try:
+        with locked_state(session_id) as state:
+            entry = state["fixes"].pop(tool_use_id, None)
+    except StateError:
+        return None
     return entry["report"] if entry else None
 
 
@@ -93,31 +153,64 @@ def _digest(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def _read(path: str) -> dict:
+def _exists(name: str, directory: int) -> bool:
     try:
-        with open(path, encoding="utf-8") as f:
+        os.stat(name, dir_fd=directory, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _read(name: str, directory: int) -> dict:
+    """The state, each part checked for its shape: what is damaged starts empty again."""
+    try:
+        fd = os.open(name, os.O_RDONLY | _NO_FOLLOW, dir_fd=directory)
+        with open(fd, encoding="utf-8") as f:
             state = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        state = {}
+    state = state if isinstance(state, dict) else {}
+    reported = state.get("reported")
+    if not isinstance(reported, list) or not all(isinstance(k, str) for k in reported):
+        reported = []
+    fixes = state.get("fixes")
+    if not isinstance(fixes, dict):
+        fixes = {}
+    fixes = {
+        key: entry
+        for key, entry in fixes.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("report"), str)
+        and isinstance(entry.get("time"), (int, float))
+        and not isinstance(entry.get("time"), bool)
+    }
+    return {"reported": reported, "fixes": fixes}
 
 
-def _write(path: str, state: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+def _write(name: str, directory: int, state: dict) -> None:
+    temporary = f".{name}.{os.urandom(6).hex()}.tmp"
+    fd = os.open(
+        temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600, dir_fd=directory
+    )
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with open(fd, "w", encoding="utf-8") as f:
             json.dump(state, f)
-        os.replace(tmp, path)
+        os.replace(temporary, name, src_dir_fd=directory, dst_dir_fd=directory)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            os.unlink(temporary, dir_fd=directory)
         raise
 
 
-def _collect_garbage(directory: str) -> None:
+def _collect_garbage(directory: int) -> None:
+    """Remove this module's files (by name, regular, ours) untouched for MAX_AGE_SECONDS."""
     cutoff = time.time() - MAX_AGE_SECONDS
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(directory):
+    uid = os.geteuid()
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if not _OWN_FILE.fullmatch(entry.name):
+                continue
             with contextlib.suppress(OSError):
-                if entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_uid == uid and info.st_mtime < cutoff:
+                    os.unlink(entry.name, dir_fd=directory)

@@ -28,7 +28,12 @@ class NotebookModule:
 
 
 def cell_source(source: str | list[str]) -> str:
-    return "".join(source) if isinstance(source, list) else str(source)
+    """A cell's text: nbformat stores a string or a list of strings (lines)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    raise NotebookError("not a notebook: a cell's source is neither text nor a list of lines")
 
 
 def python_lines(cell_text: str) -> list[str]:
@@ -40,6 +45,8 @@ def notebook_module(text: str) -> NotebookModule:
         notebook = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(f"not a notebook: invalid JSON at line {exc.lineno}") from exc
+    except RecursionError:
+        raise NotebookError("not a notebook: its JSON is nested too deeply") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise NotebookError("not a notebook: no cells")
@@ -48,7 +55,11 @@ def notebook_module(text: str) -> NotebookModule:
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        for index, line in enumerate(python_lines(cell_source(cell.get("source", ""))), start=1):
+        try:
+            text = cell_source(cell.get("source", ""))
+        except NotebookError as exc:
+            raise NotebookError(f"{exc} (cell {number})") from None
+        for index, line in enumerate(python_lines(text), start=1):
             lines.append(line)
             line_map.append((number, index))
     return NotebookModule("\n".join(lines) + "\n", line_map)

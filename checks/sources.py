@@ -47,9 +47,12 @@ def check_bytes(data: bytes, path: str, options: Options) -> FileResult:
         text = decode(data)
     except InputError as exc:
         return FileResult(path, error=str(exc))
-    if path.endswith(NOTEBOOK_SUFFIX):
-        return check_notebook(text, path, options)
-    return check_source(text, options, path)
+    try:
+        if path.endswith(NOTEBOOK_SUFFIX):
+            return check_notebook(text, path, options)
+        return check_source(text, options, path)
+    except Exception as exc:  # a checker bug (or RecursionError) costs this file, not the run
+        return FileResult(path, error=f"internal error: {exc.__class__.__name__}: {exc}")
 
 
 def check_notebook(text: str, path: str, options: Options) -> FileResult:

@@ -1,7 +1,8 @@
 """Which files check_file may read: under the server's working directory or a client root.
 
-The client's roots are asked for only when it declared the roots capability; otherwise the
-working directory alone is allowed. Paths are resolved (symlinks included) before the check, so
+The client's roots are asked for only when it declared the roots capability; otherwise, or when
+its `roots/list` fails or does not answer within ROOTS_TIMEOUT, the working directory alone is
+allowed. Paths are resolved (symlinks included) before the check, so
 a link cannot lead outside.
 """
 
@@ -11,17 +12,34 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+import anyio
 from mcp.server.mcpserver import Context, ListRoots
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ListRootsResult
+from mcp.shared.message import ServerMessageMetadata
+from mcp.types import ListRootsRequest, ListRootsResult
+from mcp_types.version import is_version_at_least
+
+ROOTS_TIMEOUT = 5.0  # seconds a client gets to list its roots
+INPUT_REQUIRED_VERSION = "2026-07-28"  # from here on, the call itself carries the question
 
 
-def client_roots(ctx: Context) -> ListRoots | None:
+async def client_roots(ctx: Context) -> ListRootsResult | ListRoots | None:
     """Resolver for check_file: the client's roots, if it can list them."""
     capabilities = ctx.client_capabilities
     if capabilities is None or capabilities.roots is None:
         return None
-    return ListRoots()
+    version = ctx.protocol_version
+    if version is not None and is_version_at_least(version, INPUT_REQUIRED_VERSION):
+        return ListRoots()  # asked within the call; the client answers when it retries
+    try:  # a request to the client mid-call: its failure must not fail check_file
+        with anyio.fail_after(ROOTS_TIMEOUT):
+            return await ctx.session.send_request(
+                ListRootsRequest(),
+                ListRootsResult,
+                metadata=ServerMessageMetadata(related_request_id=ctx.request_id),
+            )
+    except Exception:
+        return None
 
 
 def allowed_dirs(roots: ListRootsResult | None) -> list[Path]:
