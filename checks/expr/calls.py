@@ -1,0 +1,159 @@
+"""The filters of a module's pymilvus calls, read and parsed once for every rule that asks.
+
+`ctx.shared(Filters).of(call)` gives a `FilterUse` for a call that passes a filter:
+`filter=` of MilvusClient/AsyncMilvusClient search, query, delete, search_iterator and
+query_iterator; `expr=` of the ORM Collection's; `expr=`/`filter=` of AnnSearchRequest; by
+keyword or by position (checks.signatures). The argument may be a literal form (see
+checks.expr.source) or a name bound once to one; anything else is not read. A filter bound to a
+name and used by several calls is reported once, at its first use.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from checks.expr import mistakes
+from checks.expr.dialects import Dialect, dialect_for
+from checks.expr.parser import ExprSyntaxError, Parsed, parse
+from checks.expr.source import FilterText, read_filter
+from checks.semantic import keyword
+
+if TYPE_CHECKING:
+    from checks.engine import Context
+
+FILTER_METHODS = frozenset({"search", "query", "delete", "search_iterator", "query_iterator"})
+_PARAMS = ("filter_params", "expr_params")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A span in the file in `ast` terms (byte columns), for Rule.report."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
+
+
+@dataclass(slots=True)
+class FilterUse:
+    call: ast.Call
+    argument: ast.expr  # what the call passes
+    filter: FilterText  # read from the argument, or from the one value its name is bound to
+    has_params: bool  # filter_params= / expr_params= given (template variables are filled)
+    first: bool  # the first call using this filter text (report once)
+    parsed: Parsed | None = None
+    error: ExprSyntaxError | None = None
+    lines: list[str] = field(default_factory=list, repr=False)
+
+    def place(self, start: int, end: int) -> Place:
+        line, column = self.filter.place(start)
+        end_line, end_column = self.filter.place(end)
+        if (end_line, end_column) <= (line, column):
+            end_line, end_column = line, column + 1
+        return Place(line, self._bytes(line, column), end_line, self._bytes(end_line, end_column))
+
+    def near_hole(self, start: int, end: int) -> bool:
+        """Whether a span touches a hole (the code's value may well make it right)."""
+        return any(start - 1 <= hole.offset <= end for hole in self.filter.holes)
+
+    @property
+    def hole_offsets(self) -> set[int]:
+        return {hole.offset for hole in self.filter.holes}
+
+    def _bytes(self, line: int, column: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text[:column].encode()) if not text.isascii() else column
+
+
+class Filters:
+    """What the module's filters are; built lazily, one call at a time, once per call."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.dialect: Dialect = dialect_for(ctx.options.pymilvus_version)
+        self._uses: dict[int, FilterUse | None] = {}
+        self._seen_literals: set[int] = set()
+
+    def of(self, call: ast.Call) -> FilterUse | None:
+        key = id(call)
+        if key not in self._uses:
+            self._uses[key] = self._read(call)
+        return self._uses[key]
+
+    def _read(self, call: ast.Call) -> FilterUse | None:
+        argument = self._argument(call)
+        if argument is None:
+            return None
+        source = argument
+        if isinstance(argument, ast.Name):
+            bound = self.ctx.model.binding(argument, self.ctx.scope)
+            if bound is None or self.ctx.model.mutated(argument):
+                return None
+            source = bound[0]
+            if not isinstance(source, ast.expr):
+                return None
+        text = read_filter(source, self.ctx.lines)
+        if text is None or not text.text.strip():
+            return None
+        first = id(source) not in self._seen_literals
+        self._seen_literals.add(id(source))
+        has_params = any(keyword(call, name) is not None for name in _PARAMS)
+        use = FilterUse(call, argument, text, has_params, first, lines=self.ctx.lines)
+        try:
+            use.parsed = parse(text.text, self.dialect)
+        except ExprSyntaxError as error:
+            use.error = error
+        return use
+
+    def _argument(self, call: ast.Call) -> ast.expr | None:
+        method = self.ctx.method_call(call, *FILTER_METHODS)
+        if method is not None:
+            return method.argument("filter" if method.api == "client" else "expr")
+        if isinstance(call.func, (ast.Name, ast.Attribute)) and (
+            self.ctx.qualname(call.func) == "pymilvus.AnnSearchRequest"
+        ):
+            from checks.signatures import argument
+
+            return argument(call, "AnnSearchRequest", "expr") or argument(
+                call, "AnnSearchRequest", "filter"
+            )
+        return None
+
+    # What is wrong with a filter, once per use ------------------------------------------------
+    def syntax_problem(self, use: FilterUse) -> mistakes.Problem | None:
+        """MV140: the server cannot parse it, or cuts it short, or it cannot mean what it says."""
+        quote = self._quote(use)
+        if use.error is not None:
+            problem = mistakes.diagnose(use.filter.text, use.error, self.dialect, quote)
+            if use.near_hole(problem.start, problem.end):
+                return None
+            return problem
+        if use.parsed is None:
+            return None
+        problem = self._too_new(use)
+        if problem is not None and problem.syntax:
+            return problem
+        return mistakes.lint(use.parsed, use.filter.text, self.dialect)
+
+    def version_problem(self, use: FilterUse) -> mistakes.Problem | None:
+        """MV141: a construct newer than the target's Milvus release."""
+        problem = self._too_new(use)
+        return None if problem is None or problem.syntax else problem
+
+    def _too_new(self, use: FilterUse) -> mistakes.Problem | None:
+        if use.parsed is None:
+            return None
+        problem = mistakes.too_new(
+            use.parsed, use.filter.text, self.dialect, use.hole_offsets, self._quote(use)
+        )
+        if problem is None or use.near_hole(problem.start, problem.end):
+            return None
+        return problem
+
+    def _quote(self, use: FilterUse) -> str:
+        """A quote for a JSON key that the enclosing Python literal does not use."""
+        body = self.ctx.text(use.filter.template or use.filter.node).lstrip("rRbBuUfF(\n ")
+        return "'" if body.startswith('"') else '"'

@@ -1,0 +1,240 @@
+"""MV140 filter-syntax-error."""
+
+from __future__ import annotations
+
+import ast
+
+from checks.expr.calls import Filters, FilterUse
+from checks.expr.mistakes import Problem
+from checks.fixes import Fixer, short, string_like
+from checks.rules.base import Invalid, Rule
+
+
+class RewriteFilter(Fixer):
+    """Replace a filter literal with the expression the detector rewrote (same quotes)."""
+
+    def leave_SimpleString(self, original_node, updated_node):
+        for diagnostic in self.diagnostics_within(original_node):
+            literal = diagnostic.fix_data.get("literal")
+            if literal is None or tuple(literal) != self.span(original_node):
+                continue
+            if original_node.evaluated_value != diagnostic.fix_data["before"]:
+                self.declined(diagnostic)
+                continue
+            replacement = string_like(original_node, diagnostic.fix_data["after"])
+            if replacement is None:
+                self.declined(diagnostic)
+                continue
+            self.fixed(
+                diagnostic, f"filter {short(original_node.value)} → {short(replacement.value)}"
+            )
+            return replacement
+        return updated_node
+
+
+class FilterSyntaxError(Rule):
+    """Filter expression that the Milvus server cannot parse, or reads as something else."""
+
+    code = "MV140"
+    name = "filter-syntax-error"
+    severity = "error"
+    fix = "safe"
+    fixer = RewriteFilter
+
+    VALID = [
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("milvus.db")
+        client.query("docs", filter='meta["lang"] == "en" and year >= 2020', limit=5)
+        client.query("docs", filter="id in [1, 2, 3] or title like 'Intro%'", limit=5)
+        client.search("docs", [[0.1, 0.2]], filter="1 < price <= 9.5 && not (sold == true)")
+        client.delete("docs", filter="array_contains(tags, 'old')")
+        client.query_iterator("docs", batch_size=100, filter="json_contains_any(meta['t'], [1, 2])")
+        """,
+        # Templates, f-strings and format holes are opaque values.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("milvus.db")
+        client.query("docs", filter=f"id in {ids}", limit=5)
+        client.query("docs", filter=f"{field} {op} {value}", limit=5)
+        client.query("docs", filter="source == '{}'".format(source), limit=5)
+        client.query("docs", filter="age > %d and name == '%s'" % (age, name), limit=5)
+        client.query("docs", filter="age > {min_age}", filter_params={"min_age": 3}, limit=5)
+        """,
+        # Not a pymilvus call, or a filter we cannot read.
+        """
+        import re
+        from pymilvus import MilvusClient
+        re.search("a = b", text)
+        es.search(index="x", filter="a = b")
+        client = MilvusClient("milvus.db")
+        client.query("docs", filter=build_filter(), limit=5)
+        """,
+        # ORM Collection: expr.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        col.query(expr="pk >= 0", output_fields=["pk"])
+        col.delete('pk in [1, 2]')
+        """,
+    ]
+    INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter='lang = "en"', limit=5)
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter='lang == "en"', limit=5)
+            """,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            rows = client.query("docs", filter="status nin ['a', 'b']", limit=5)
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            rows = client.query("docs", filter="status not in ['a', 'b']", limit=5)
+            """,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            hits = client.search("docs", [[0.1, 0.2]], filter="metadata.category == 'api'")
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            hits = client.search("docs", [[0.1, 0.2]], filter="metadata['category'] == 'api'")
+            """,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.delete("docs", filter="deleted_at == null")
+            """,
+            line=3,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.delete("docs", filter="deleted_at is null")
+            """,
+        ),
+        # On Milvus 2.4 an upper-case AND is a field name: the server drops the rest.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter="age > 1 AND age < 9", limit=5)
+            """,
+            line=3,
+            pymilvus_version="2.4",
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter="age > 1 and age < 9", limit=5)
+            """,
+        ),
+        # A JSON key written without quotes (a struct field only on Milvus 3.0).
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter="meta[lang] == 'en'", limit=5)
+            """,
+            line=3,
+            pymilvus_version="2.6",
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter="meta['lang'] == 'en'", limit=5)
+            """,
+        ),
+        # Wrong arity: the key belongs in the path.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter='json_contains_any(meta, ["a"], "tags")', limit=5)
+            """,
+            line=3,
+        ),
+        # A filter bound to a name, split over lines; the ORM's expr.
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("docs")
+            expr = (
+                "year >= 2020 "
+                "and lang = 'en'"
+            )
+            col.query(expr, output_fields=["id"])
+            """,
+            line=5,
+        ),
+        Invalid(
+            """
+            from pymilvus import AnnSearchRequest
+            req = AnnSearchRequest([[0.1]], "dense", {}, limit=5, expr=f"source = '{src}'")
+            """,
+            line=2,
+        ),
+    ]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        filters = self.ctx.shared(Filters)
+        use = filters.of(node)
+        if use is None or not use.first:
+            return
+        problem = filters.syntax_problem(use)
+        if problem is None:
+            return
+        self.report(
+            use.place(problem.start, problem.end),
+            f"{problem.message}.",
+            hint=problem.hint,
+            fix="safe" if problem.fixed is not None and _fixable(use) else "none",
+            fix_data=_fix_data(use, problem),
+        )
+
+
+def _fixable(use: FilterUse) -> bool:
+    """One plain literal token without escapes: its text is the filter, quote for quote."""
+    node = use.filter.node
+    if use.filter.holes or not isinstance(node, ast.Constant) or node.lineno != node.end_lineno:
+        return False
+    source = use.lines[node.lineno - 1][
+        _char(use, node.lineno, node.col_offset) : _char(use, node.lineno, node.end_col_offset)
+    ]
+    body = source.lstrip("uU")
+    return len(body) >= 2 and body[0] == body[-1] and body[0] in "'\"" and body[1:-1] == node.value
+
+
+def _fix_data(use: FilterUse, problem: Problem) -> dict:
+    if problem.fixed is None or not _fixable(use):
+        return {}
+    node = use.filter.node
+    # The literal's span in characters, as libcst counts them (ast counts UTF-8 bytes).
+    line, column = node.lineno, _char(use, node.lineno, node.col_offset)
+    end_line, end_column = node.end_lineno, _char(use, node.end_lineno, node.end_col_offset)
+    return {
+        "literal": (line, column, end_line, end_column),
+        "before": use.filter.text,
+        "after": problem.fixed,
+    }
+
+
+def _char(use: FilterUse, line: int, byte_offset: int) -> int:
+    text = use.lines[line - 1]
+    return byte_offset if text.isascii() else len(text.encode()[:byte_offset].decode())
