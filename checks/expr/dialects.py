@@ -19,7 +19,7 @@ from functools import cache
 # feature -> (release line, what it is, as the messages name it)
 FEATURES: dict[str, tuple[tuple[int, int], str]] = {
     "upper_keywords": ((2, 5), "upper-case `AND`/`OR`/`NOT`/`IN`"),
-    "array_literal": ((2, 5), "a list outside `in [...]`"),
+    "spaced_not_in": ((2, 5), "`not in` written with other than one space"),
     "in_expression": ((2, 5), "`in` followed by something other than a list"),
     "template": ((2, 5), "template variables `{name}`"),
     "is_null": ((2, 5), "`is null` / `is not null`"),
@@ -38,6 +38,7 @@ FEATURES: dict[str, tuple[tuple[int, int], str]] = {
     "like_expression": ((3, 0), "`like` followed by something other than a string"),
     "regex": ((3, 0), "regular-expression matches `=~` / `!~`"),
     "raw_string": ((3, 0), 'raw strings `r"..."`'),
+    "escape": ((3, 0), "a backslash before a character that is no escape (`\\d`)"),
     "struct_field": ((3, 0), "struct fields `name[field]`"),
     "element_self": ((3, 0), "the element placeholder `$`"),
 }

@@ -88,8 +88,9 @@ _FLOAT = re.compile(
     r"0[xX](?:[0-9a-fA-F]*\.[0-9a-fA-F]+|[0-9a-fA-F]+\.?)[pP][+-]?[0-9]+"
     r"|(?:[0-9]*\.[0-9]+|[0-9]+\.)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+"
 )
-# EscapeSequence of Plan.g4 up to 2.6; the newest grammar also allows `\` before any character.
-_ESCAPE = r"\\(?:['\"?abfnrtv\\]|[0-7]{1,3}|x[0-9a-fA-F]+|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n)"
+# EscapeSequence of Plan.g4 up to 2.6 (and `\%`, `\_` for `like`, which 2.4 accepts); the
+# newest grammar allows `\` before any character.
+_ESCAPE = r"\\(?:['\"?abfnrtv\\%_]|[0-7]{1,3}|x[0-9a-fA-F]+|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\r?\n)"
 _STRICT_STRING = re.compile(
     rf"(?:u8|u|U|L)?(?:\"(?:[^\"\\\r\n]|{_ESCAPE})*\"|'(?:[^'\\\r\n]|{_ESCAPE})*')"
 )

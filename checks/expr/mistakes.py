@@ -19,6 +19,7 @@ from checks.expr.parser import ExprSyntaxError, Node, Parsed, parse
 _WORD_BEFORE = re.compile(r"(?:\$meta|[A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])*$")
 _DOT_PATH = re.compile(r"(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _NULL_WORDS = frozenset({"null", "NULL", "Null", "None", "nil"})
+_RELATIONAL = frozenset({"<", "<=", ">", ">="})
 _LOWER_KEYWORDS = {"AND": "and", "OR": "or", "NOT": "not", "IN": "in"}
 
 
@@ -97,8 +98,36 @@ def diagnose(text: str, error: ExprSyntaxError, dialect: Dialect, quote: str = '
 def lint(parsed: Parsed, text: str, dialect: Dialect) -> Problem | None:
     """A filter that parses but cannot mean what it says."""
     for node in parsed.tree.walk():
-        if node.kind != "compare" or node.op not in ("==", "!="):
+        if node.kind == "function" and node.op.endswith(("_all", "_any")):
+            values = node.children[1] if len(node.children) > 1 else None
+            if values is not None and values.kind in ("int", "float", "string", "bool"):
+                return Problem(
+                    values.start,
+                    values.end,
+                    f"Give `{node.op}` a list: `[{text[values.start : values.end]}]`, or use "
+                    f"`{node.op.rsplit('_', 1)[0]}` for one value",
+                )
+        if node.kind != "compare":
             continue
+        if node.op in _RELATIONAL and any(
+            child.kind == "compare" and child.op in _RELATIONAL for child in node.children
+        ):
+            return Problem(
+                node.start,
+                node.end,
+                "Write a range with both comparisons the same way (`1 < x < 5`, `5 > x > 1`): "
+                "this compares the result of a comparison",
+            )
+        if node.op not in ("==", "!="):
+            continue
+        if dialect.line < (2, 5) and any(child.kind == "array" for child in node.children):
+            return Problem(
+                node.start,
+                node.end,
+                f"Milvus {dialect.name} cannot compare with a list",
+                hint="test membership with `json_contains` / `array_contains` "
+                "(`json_contains_all` / `array_contains_all` for several values)",
+            )
         left, right = node.children
         if right.kind == "field" and right.value in _NULL_WORDS and left.kind in ("field", "json"):
             return _null_compare(text, node, left, right, dialect)
@@ -126,15 +155,6 @@ def too_new(
                     fixed,
                     syntax=True,
                 ),
-            )
-        if feature == "array_literal" and _compared(parsed.tree, start):
-            return Problem(
-                start,
-                end,
-                f"Milvus {dialect.name} cannot compare a field with a list",
-                syntax=True,
-                hint="test membership with `json_contains` / `array_contains` "
-                "(`json_contains_all`, `array_contains_all` for several values)",
             )
         token = _token_at(parsed.tokens, start)
         if feature == "upper_keywords" and token is not None and token.text in _LOWER_KEYWORDS:
@@ -201,13 +221,6 @@ def _checked(fixed: str, dialect: Dialect, problem: Problem) -> Problem:
             problem.start, problem.end, problem.message, None, problem.hint, problem.syntax
         )
     return problem
-
-
-def _compared(tree: Node, start: int) -> bool:
-    return any(
-        node.kind == "compare" and any(c.start == start for c in node.children)
-        for node in tree.walk()
-    )
 
 
 def _token_at(tokens: list[Token], start: int) -> Token | None:

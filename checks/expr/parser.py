@@ -104,7 +104,7 @@ def parse(text: str, dialect: Dialect) -> Parsed:
         raise ExprSyntaxError(
             exc.offset, exc.offset + 1, f"Unexpected `{exc.text}`: no filter token starts with it"
         ) from None
-    parser = _Parser(tokens, dialect)
+    parser = _Parser(text, tokens, dialect)
     tree = parser.expression(_TOP)
     last = parser.peek()
     if last.kind != "EOF":
@@ -121,7 +121,8 @@ def _shown(token: Token) -> str:
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], dialect: Dialect):
+    def __init__(self, text: str, tokens: list[Token], dialect: Dialect):
+        self.text = text
         self.tokens = tokens
         self.index = 0
         self.dialect = dialect
@@ -176,15 +177,16 @@ class _Parser:
                 "range", left.start, right.end, f"{token.text} {second.text}", [left, middle, right]
             )
         if token.kind == "NOT":
-            self.take()  # IN, checked by expression()
+            in_ = self.take()  # checked by expression()
             op = "not in"
+            if in_.start != token.end + 1 or self.text[token.end] != " ":
+                # Up to 2.4 `not in` was one token, with exactly one space.
+                self.features.append(("spaced_not_in", token.start, in_.end))
         else:
             op = token.text
         right = self.expression(level + 1)
         if kind == "in" and right.kind not in ("array", "empty_array"):
             self.features.append(("in_expression", right.start, right.end))
-        if kind == "in" and right.kind == "array":
-            self._unfeature_array(right)
         if kind == "like" and token.kind == "LIKE" and right.kind != "string":
             self.features.append(("like_expression", right.start, right.end))
         return Node(kind, left.start, right.end, op, [left, right])
@@ -195,12 +197,6 @@ class _Parser:
         return middle.kind in _RANGE_MIDDLE and second.kind in (
             ("<", "<=") if lower else (">", ">=")
         )
-
-    def _unfeature_array(self, array: Node) -> None:
-        """A list right after `in` is the 2.4 Term rule's own, not an array literal."""
-        self.features = [
-            f for f in self.features if not (f[0] == "array_literal" and f[1] == array.start)
-        ]
 
     # Primaries and prefixes ---------------------------------------------------------------
     def _primary(self) -> Node:
@@ -309,7 +305,6 @@ class _Parser:
                 break
             items.append(self.expression(_TOP))
         close = self.expect("]", "`,` or `]` in the list")
-        self.features.append(("array_literal", open_.start, close.end))
         return Node("array", open_.start, close.end, children=items)
 
     def _function(self) -> Node:
