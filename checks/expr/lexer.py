@@ -110,11 +110,9 @@ _EMPTY_ARRAY = re.compile(r"\[[ \t\r\n]*\]")
 _IS_NULL = re.compile(
     r"(?:is|IS|[iI][sS]) (?:not |NOT |[nN][oO][tT] )?(?:null|NULL|[nN][uU][lL][lL])"
 )
-_OPERATORS = (
-    "**", "<<", ">>", "<=", ">=", "==", "!=", "=~", "!~", "&&", "||",
-    "<", ">", "=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!",
-    "(", ")", "[", "]", "{", "}", ",",
-)  # fmt: skip
+# Longest first: `**` before `*`, `<=` before `<`, `=~` before `=`.
+_OPERATOR = re.compile(r"\*\*|<<|>>|<=|>=|==|!=|=~|!~|&&|\|\||[<>=+\-*/%&|^~!()\[\]{},]")
+_OPERATOR_CHARS = frozenset("<>=+-*/%&|^~!()[]{},.")
 _OPERATOR_KIND = {"&&": "AND", "||": "OR", "!": "NOT"}
 
 
@@ -138,10 +136,23 @@ def tokenize(text: str, dialect: Dialect) -> list[Token]:
 
 def _longest(text: str, position: int, dialect: Dialect) -> Token | None:
     """The token at `position`: the longest candidate, the grammar's first rule on a tie."""
-    candidates: list[Token] = []  # in the grammar's order of lexer rules
     char = text[position]
     if char == HOLE:
         return Token("HOLE", char, position, position + 1)
+    if char in _OPERATOR_CHARS:
+        if char == "[":
+            match = _EMPTY_ARRAY.match(text, position)
+            if match and match.end() - position > 1:
+                return Token("EMPTY", match.group(), position, match.end())
+        if char != "." or not text[position + 1 : position + 2].isdigit():
+            match = _OPERATOR.match(text, position)
+            if match is None:
+                return None
+            operator = match.group()
+            kind = _OPERATOR_KIND.get(operator, operator)
+            feature = "regex" if operator in ("=~", "!~") else None
+            return Token(kind, operator, position, match.end(), feature)
+    candidates: list[Token] = []  # in the grammar's order of lexer rules
     if char in "iI":
         match = _IS_NULL.match(text, position)
         if match:
@@ -155,7 +166,7 @@ def _longest(text: str, position: int, dialect: Dialect) -> Token | None:
         word_token = _word(text, position, dialect)
         if word_token is not None:
             candidates.append(word_token)
-    if char.isdigit() or char == ".":
+    elif char.isdigit() or char == ".":
         for kind, pattern in (("INT", _INT), ("FLOAT", _FLOAT)):
             match = pattern.match(text, position)
             if match:
@@ -168,11 +179,11 @@ def _longest(text: str, position: int, dialect: Dialect) -> Token | None:
             candidates.append(
                 Token("STRING", string.group(), position, string.end(), None if exact else "escape")
             )
-    if char in "rR":
+    elif char in "rR":
         raw = _RAW_STRING.match(text, position)
         if raw:
             candidates.append(Token("STRING", raw.group(), position, raw.end(), "raw_string"))
-    if char.isalpha() or char in "_$":
+    if (candidates and text[candidates[-1].end : candidates[-1].end + 1] == "[") or char == "$":
         for kind, pattern, feature in (
             ("JSON", _JSON_PATH, None),
             ("STRUCT", _STRUCT_INDEX, "struct_field"),
@@ -190,16 +201,6 @@ def _longest(text: str, position: int, dialect: Dialect) -> Token | None:
                 Token("SUBFIELD", match.group(), position, match.end(), "struct_sub_field")
             )
         candidates.append(Token("SELF", "$", position, position + 1, "element_self"))
-    if char == "[":
-        match = _EMPTY_ARRAY.match(text, position)
-        if match and match.end() - position > 1:
-            candidates.append(Token("EMPTY", match.group(), position, match.end()))
-    for operator in _OPERATORS:
-        if text.startswith(operator, position):
-            kind = _OPERATOR_KIND.get(operator, operator)
-            feature = "regex" if operator in ("=~", "!~") else None
-            candidates.append(Token(kind, operator, position, position + len(operator), feature))
-            break
     if not candidates:
         return None
     best = candidates[0]

@@ -185,7 +185,10 @@ def _decode(lines, line_index, column, quote, flags, text, positions, holes, val
             close = _replacement_end(line, column)
             if close is None or not values:
                 return None  # a replacement field over several lines: not followed
-            holes.append(Hole(len(text), values.pop(0).value, _in_quotes("".join(text))))
+            formatted_value = values.pop(0)
+            # `{x!r}` writes a repr: quoted for a string, so its value no longer matters.
+            value = None if formatted_value.conversion == ord("r") else formatted_value.value
+            holes.append(Hole(len(text), value, _in_quotes("".join(text))))
             text.append(HOLE)
             positions.append(place)
             column = close
@@ -291,7 +294,10 @@ def _fill(template: FilterText, node: ast.expr, pattern: re.Pattern, argument) -
             key = match.group(1)
             if key is None or key == "" or key.split(".")[0].split("[")[0].split(":")[0] == "":
                 key, automatic = automatic, automatic + 1
-            holes.append(Hole(sum(map(len, text)), argument(key), _in_quotes("".join(text))))
+            # A repr (`%r`, `{!r}`) is quoted for a string: its value no longer matters.
+            repr_ = (whole.endswith("r") and whole.startswith("%")) or "!r" in whole
+            value = None if repr_ else argument(key)
+            holes.append(Hole(sum(map(len, text)), value, _in_quotes("".join(text))))
             text.append(HOLE)
             positions.append(template.positions[match.start()])
         last = match.end()

@@ -15,6 +15,7 @@ class FilterNeedsNewerMilvus(Rule):
     name = "filter-needs-newer-milvus"
     severity = "error"
     fix = "none"
+    editions = frozenset({"2026.11"})
 
     VALID = [
         # Every construct here is in Milvus 2.4.

@@ -40,6 +40,7 @@ class FilterSyntaxError(Rule):
     severity = "error"
     fix = "safe"
     fixer = RewriteFilter
+    editions = frozenset({"2026.11"})
 
     VALID = [
         """
