@@ -207,9 +207,10 @@ def _read_text(path: str) -> str | None:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    if not _is_regular(fd):  # before open(): a directory raises IsADirectoryError there
+        os.close(fd)
+        return None
     with open(fd, "rb") as f:
-        if not _is_regular(f.fileno()):
-            return None
         data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES or b"\0" in data:
         return None

@@ -261,6 +261,18 @@ def test_a_fifo_at_the_edited_path_does_not_block_the_hook(tmp_path):
         assert took < 3, took
 
 
+def test_a_directory_at_the_edited_path_is_no_old_file(tmp_path):
+    cc = ClaudeCode(tmp_path)
+    (cc.project / "app.py").mkdir()
+    write = hook_payload(
+        cc.project, "PreToolUse", "Write", file_path=str(cc.project / "app.py"),
+        content=SEARCH_BEFORE_LOAD,
+    )  # fmt: skip
+    process, _ = run_hook_process(cc, write)
+    assert process.returncode == 0 and process.stderr == b""
+    assert b"MV001" in process.stdout  # checked as a new file, like any Write
+
+
 def test_the_budget_covers_reading_the_payload_and_the_file(tmp_path, monkeypatch):
     # Whatever blocks after the payload is known to concern pymilvus, the alarm ends it.
     from checks import hook
