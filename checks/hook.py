@@ -123,18 +123,16 @@ def _enable_site_packages() -> None:
 def may_concern_pymilvus(raw: bytes) -> bool:
     """Decided on the payload's bytes, before paying for `import json` (most edits end here).
 
-    No Python path in it: no. Nothing in it mentions pymilvus: no, unless it is a PreToolUse
-    Edit or NotebookEdit, whose file on disk may (PostToolUse payloads carry the original file
-    and the edit; a Write carries its content).
+    No Python path in it: no. Nothing in it mentions pymilvus: no, unless it is an Edit or
+    NotebookEdit, whose file on disk may (a Write carries all its content; after an Edit, the
+    file may say pymilvus although neither the old file nor the new string does: `pyX` → `X`
+    replaced by `milvus`).
     """
     if b".py" not in raw and b".ipynb" not in raw:
         return False
     if any(word.encode() in raw for word in MILVUS_WORDS):
         return True
-    return _peek(raw, b"hook_event_name") == b"PreToolUse" and _peek(raw, b"tool_name") in (
-        b"Edit",
-        b"NotebookEdit",
-    )
+    return _peek(raw, b"tool_name") in (b"Edit", b"NotebookEdit")
 
 
 def _peek(raw: bytes, key: bytes) -> bytes | None:

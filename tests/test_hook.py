@@ -515,15 +515,25 @@ def test_tool_milvus_cto_ignore_applies_to_the_hooks_too(plugin):
 # --- Fast path --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("README.md", "# Using pymilvus\n\n```python\nfrom pymilvus import MilvusClient\n```\n"),
-        ("util.py", "import json\n\nprint(json.dumps({}))\n"),
-    ],
-)
-def test_non_milvus_edits_import_nothing_heavy(plugin, name, content):
+NON_MILVUS_EDITS = [
+    ("README.md", "# Using pymilvus\n\n```python\nfrom pymilvus import MilvusClient\n```\n"),
+    ("util.py", "import json\n\nclass Collection(list):\n    pass\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), NON_MILVUS_EDITS)
+def test_non_milvus_edits_never_start_python(plugin, name, content):
+    """The launcher decides them on bytes (tests/test_hook_fast_path.py)."""
     pre = plugin.payload("pretooluse-write", file_path=str(plugin.project / name), content=content)
+    result = plugin.pre(pre, PYTHONPROFILEIMPORTTIME="1")
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+@pytest.mark.parametrize(("name", "content"), NON_MILVUS_EDITS)
+def test_non_milvus_edits_import_nothing_heavy(plugin, name, content):
+    # A backslash in the path: JSON escapes it, so the launcher leaves the decision to Python.
+    path = str(plugin.project / ("back\\slash-" + name))
+    pre = plugin.payload("pretooluse-write", file_path=path, content=content)
     result = plugin.pre(pre, PYTHONPROFILEIMPORTTIME="1")
     assert result.stdout == ""
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
