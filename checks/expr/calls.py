@@ -14,13 +14,16 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from checks.expr import mistakes
+from checks.collection.facts import INTEGERS, STRINGS, UNKNOWN, VECTORS
+from checks.expr import mistakes, semantics
 from checks.expr.dialects import Dialect, dialect_for
 from checks.expr.parser import ExprSyntaxError, Parsed, parse
 from checks.expr.source import FilterText, read_filter
-from checks.semantic import keyword
+from checks.semantic import Scope, keyword
+from checks.signatures import MethodCall
 
 if TYPE_CHECKING:
+    from checks.collection import Schema
     from checks.engine import Context
 
 FILTER_METHODS = frozenset({"search", "query", "delete", "search_iterator", "query_iterator"})
@@ -47,6 +50,8 @@ class FilterUse:
     parsed: Parsed | None = None
     error: ExprSyntaxError | None = None
     lines: list[str] = field(default_factory=list, repr=False)
+    method: MethodCall | None = None  # None for AnnSearchRequest (its collection is not named)
+    scope: Scope | None = None
 
     def place(self, start: int, end: int) -> Place:
         line, column = self.filter.place(start)
@@ -75,6 +80,7 @@ class Filters:
         self.ctx = ctx
         self.dialect: Dialect = dialect_for(ctx.options.pymilvus_version)
         self._uses: dict[int, FilterUse | None] = {}
+        self._field_findings: dict[int, list[semantics.Finding]] = {}
         self._seen_literals: set[int] = set()
 
     def of(self, call: ast.Call) -> FilterUse | None:
@@ -102,6 +108,8 @@ class Filters:
         self._seen_literals.add(id(source))
         has_params = any(keyword(call, name) is not None for name in _PARAMS)
         use = FilterUse(call, argument, text, has_params, first, lines=self.ctx.lines)
+        use.method = self.ctx.method_call(call, *FILTER_METHODS)
+        use.scope = self.ctx.scope
         try:
             use.parsed = parse(text.text, self.dialect)
         except ExprSyntaxError as error:
@@ -121,6 +129,31 @@ class Filters:
                 call, "AnnSearchRequest", "filter"
             )
         return None
+
+    def field_findings(self, use: FilterUse) -> list[semantics.Finding]:
+        """MV143/MV144: the filter held against its collection's fields, once the module has
+        been read (ask from `visit_flow` at module level: the model is complete only then)."""
+        key = id(use)
+        if key not in self._field_findings:
+            self._field_findings[key] = self._check_fields(use)
+        return self._field_findings[key]
+
+    def field_names(self, use: FilterUse) -> tuple[str, ...]:
+        """The fields of the collection a filter is checked against (for suggestions)."""
+        collection = self.ctx.collections.of_call(use.method, use.scope) if use.method else None
+        schema = collection.schema if collection is not None else None
+        return schema.names if schema is not None else ()
+
+    def _check_fields(self, use: FilterUse) -> list[semantics.Finding]:
+        if use.parsed is None or use.method is None or use.scope is None:
+            return []
+        collection = self.ctx.collections.of_call(use.method, use.scope)
+        schema = collection.schema if collection is not None else None
+        types = field_types(schema) if schema is not None else None
+        if types is None:
+            return []
+        findings = semantics.check(use.parsed.tree, types, self.dialect.line)
+        return [f for f in findings if not use.near_hole(f.start, f.end)]
 
     # What is wrong with a filter, once per use ------------------------------------------------
     def syntax_problem(self, use: FilterUse) -> mistakes.Problem | None:
@@ -157,3 +190,29 @@ class Filters:
         """A quote for a JSON key that the enclosing Python literal does not use."""
         body = self.ctx.text(use.filter.template or use.filter.node).lstrip("rRbBuUfF(\n ")
         return "'" if body.startswith('"') else '"'
+
+
+def field_types(schema: Schema) -> semantics.FieldTypes | None:
+    """What the collection model knows of a schema, as the filter checks read it."""
+    fields = {}
+    for definition in schema.fields:
+        fields[definition.name] = semantics.FieldType(
+            _kind(definition.dtype), _kind(definition.element_type)
+        )
+    dynamic = None if schema.dynamic is UNKNOWN else bool(schema.dynamic)
+    return semantics.FieldTypes(fields, dynamic, complete=bool(schema.complete))
+
+
+def _kind(dtype) -> str | None:
+    """A DataType name as a filter sees it; None when not known."""
+    if not isinstance(dtype, str) or dtype is UNKNOWN:
+        return None
+    if dtype in INTEGERS:
+        return "int"
+    if dtype in ("FLOAT", "DOUBLE"):
+        return "float"
+    if dtype in STRINGS:
+        return "string"
+    if dtype in VECTORS:
+        return "vector"
+    return {"BOOL": "bool", "JSON": "json", "ARRAY": "array"}.get(dtype, "other")

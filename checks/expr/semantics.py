@@ -107,12 +107,12 @@ class _Checker:
             return
         if name == "$meta":
             self.add(
-                node, "`$meta` is the dynamic field, and this collection has none", "unknown-field"
+                node, "This collection has no dynamic field for `$meta` to name", "unknown-field"
             )
             return
         self.add(
             node,
-            f"`{name}` is not a field of this collection, and its dynamic field is off",
+            f"No field `{name}` in this collection, and its dynamic field is off",
             "unknown-field",
             end=node.start + len(name),
         )
@@ -161,10 +161,10 @@ class _Checker:
             what = {"json": "JSON", "array": "ARRAY", "vector": "vector"}[kind]
             self.add(
                 node,
-                f"`{_name(subject)}` is a whole {what} field: compare one of its "
-                f"{'keys' if kind == 'json' else 'elements'} (`{_name(subject)}[...]`)"
+                f"Compare one of the {'keys' if kind == 'json' else 'elements'} of "
+                f"`{_name(subject)}` (`{_name(subject)}[...]`): it is a whole {what} field"
                 if kind != "vector"
-                else f"`{_name(subject)}` is a vector field: a filter cannot compare it",
+                else f"Filter on scalar fields: `{_name(subject)}` is a vector field",
             )
             return
         if kind not in _SCALARS:
@@ -174,8 +174,8 @@ class _Checker:
             if value in _SCALARS and not _compatible(kind, value):
                 self.add(
                     literal,
-                    f"`{_label(subject)}` is {_FIELD_WORDS[kind]} field; "
-                    f"this compares it with {_VALUE_WORDS[value]}",
+                    f"Compare `{_label(subject)}` with {_FIELD_VALUES[kind]}: it is "
+                    f"{_FIELD_WORDS[kind]} field, and this is {_VALUE_WORDS[value]}",
                 )
 
     def in_list(self, subject: Node, literals: list[Node]) -> None:
@@ -221,7 +221,7 @@ class _Checker:
         kind = self.field_kind(subject)
         if node.op.lower() != "like" or kind not in _SCALARS | {"array"} or kind == "string":
             return
-        self.add(node, f"`like` matches strings; `{_label(subject)}` is {_FIELD_WORDS[kind]} field")
+        self.add(node, f"Use `like` on strings: `{_label(subject)}` is {_FIELD_WORDS[kind]} field")
 
     def function(self, node: Node) -> None:
         if node.op not in _CONTAINER_FUNCTIONS or not node.children:
@@ -232,7 +232,7 @@ class _Checker:
             return
         self.add(
             subject,
-            f"`{node.op}` needs an ARRAY or JSON field; `{_label(subject)}` is "
+            f"Use `{node.op}` on an ARRAY or JSON field: `{_label(subject)}` is "
             f"{_FIELD_WORDS[kind]} field",
         )
 
@@ -262,6 +262,12 @@ _FIELD_WORDS = {
     "string": "a VARCHAR",
     "bool": "a BOOL",
     "array": "an ARRAY",
+}
+_FIELD_VALUES = {
+    "int": "an integer",
+    "float": "a number",
+    "string": "a quoted string",
+    "bool": "`true` or `false`",
 }
 _VALUE_WORDS = {
     "int": "an integer",
