@@ -180,3 +180,20 @@ def test_every_valid_example_filter_is_silent():
             result = check_source(example_source(code), Options(pymilvus_version=version or "3.0"))
             found = [d for d in result.diagnostics if d.code.startswith("MV14")]
             assert not found, (rule.code, found)
+
+
+def _docs_filters():
+    path = REPO / "tests" / "fixtures" / "milvus_docs_filters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            yield pytest.param(line, id=line[:40])
+
+
+@pytest.mark.parametrize("expression", list(_docs_filters()))
+def test_every_filter_of_the_milvus_docs_passes(expression):
+    """Public docs code: parses for Milvus 3.0 with nothing to report."""
+    from checks.expr import mistakes
+
+    parsed = parse(expression, NEWEST)
+    assert mistakes.lint(parsed, expression, NEWEST) is None
+    assert mistakes.too_new(parsed, expression, NEWEST, set()) is None

@@ -12,6 +12,14 @@ fixes. Stdlib only: this runs on the hook path, and only for calls that pass a f
 """
 
 from checks.expr.dialects import NEWEST, Dialect, dialect_for
-from checks.expr.parser import ExprSyntaxError, Node, Parsed, parse
 
 __all__ = ["NEWEST", "Dialect", "ExprSyntaxError", "Node", "Parsed", "dialect_for", "parse"]
+
+
+def __getattr__(name: str):
+    # The parser is loaded on first use: a module with no filter never needs it.
+    if name in ("ExprSyntaxError", "Node", "Parsed", "parse"):
+        from checks.expr import parser
+
+        return getattr(parser, name)
+    raise AttributeError(name)

@@ -14,17 +14,20 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from checks.collection.facts import INTEGERS, STRINGS, UNKNOWN, VECTORS
-from checks.expr import mistakes, semantics
 from checks.expr.dialects import Dialect, dialect_for
-from checks.expr.parser import ExprSyntaxError, Parsed, parse
-from checks.expr.source import FilterText, read_filter
-from checks.semantic import Scope, keyword
-from checks.signatures import MethodCall
+from checks.semantic import keyword
 
 if TYPE_CHECKING:
     from checks.collection import Schema
     from checks.engine import Context
+    from checks.expr import mistakes, semantics
+    from checks.expr.parser import ExprSyntaxError, Parsed
+    from checks.expr.source import FilterText
+    from checks.semantic import Scope
+    from checks.signatures import MethodCall
+
+# The lexer, parser, mistakes and semantic checks are imported when a call passes a filter:
+# a module without one never loads them (the hook path).
 
 FILTER_METHODS = frozenset({"search", "query", "delete", "search_iterator", "query_iterator"})
 _PARAMS = ("filter_params", "expr_params")
@@ -101,6 +104,9 @@ class Filters:
             source = bound[0]
             if not isinstance(source, ast.expr):
                 return None
+        from checks.expr.parser import ExprSyntaxError, parse
+        from checks.expr.source import read_filter
+
         text = read_filter(source, self.ctx.lines)
         if text is None or not text.text.strip():
             return None
@@ -120,8 +126,14 @@ class Filters:
         method = self.ctx.method_call(call, *FILTER_METHODS)
         if method is not None:
             return method.argument("filter" if method.api == "client" else "expr")
-        if isinstance(call.func, (ast.Name, ast.Attribute)) and (
-            self.ctx.qualname(call.func) == "pymilvus.AnnSearchRequest"
+        func = call.func
+        last = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        # Resolve only what may be it: an alias (`from pymilvus import AnnSearchRequest as R`)
+        # is a Name bound by an import, cheap to look up; most calls are neither.
+        if (
+            last is not None
+            and (last == "AnnSearchRequest" or (isinstance(func, ast.Name) and last[:1].isupper()))
+            and self.ctx.qualname(func) == "pymilvus.AnnSearchRequest"
         ):
             from checks.signatures import argument
 
@@ -145,6 +157,8 @@ class Filters:
         return schema.names if schema is not None else ()
 
     def _check_fields(self, use: FilterUse) -> list[semantics.Finding]:
+        from checks.expr import semantics
+
         if use.parsed is None or use.method is None or use.scope is None:
             return []
         collection = self.ctx.collections.of_call(use.method, use.scope)
@@ -158,6 +172,8 @@ class Filters:
     # What is wrong with a filter, once per use ------------------------------------------------
     def syntax_problem(self, use: FilterUse) -> mistakes.Problem | None:
         """MV140: the server cannot parse it, or cuts it short, or it cannot mean what it says."""
+        from checks.expr import mistakes
+
         quote = self._quote(use)
         if use.error is not None:
             problem = mistakes.diagnose(use.filter.text, use.error, self.dialect, quote)
@@ -169,7 +185,41 @@ class Filters:
         problem = self._too_new(use)
         if problem is not None and problem.syntax:
             return problem
-        return mistakes.lint(use.parsed, use.filter.text, self.dialect)
+        return mistakes.lint(use.parsed, use.filter.text, self.dialect) or self._unfilled(use)
+
+    def _unfilled(self, use: FilterUse) -> mistakes.Problem | None:
+        """A template variable `{name}` the call gives no value for."""
+        from checks.expr import mistakes
+
+        if not self.dialect.has("template"):
+            return None  # MV141 says templates are too new
+        given = self._params(use.call)
+        for node in use.parsed.tree.walk():
+            if node.kind != "template":
+                continue
+            if given is None:
+                return mistakes.Problem(
+                    node.start,
+                    node.end,
+                    f"Give `{{{node.value}}}` a value: this call passes no `filter_params` "
+                    "(for a Python value, write an f-string)",
+                )
+            if given is not ... and node.value not in given:
+                return mistakes.Problem(
+                    node.start, node.end, f"Add `{node.value}` to `filter_params`: it has no value"
+                )
+        return None
+
+    def _params(self, call: ast.Call):
+        """The keys of filter_params/expr_params: a set, `...` when not visible, None if absent."""
+        for name in _PARAMS:
+            argument = keyword(call, name)
+            if argument is not None:
+                mapping = self.ctx.model.dict_literal(argument.value, self.ctx.scope)
+                if mapping is None:
+                    return ...
+                return {key.value for key in mapping.keys}
+        return None if not any(k.arg is None for k in call.keywords) else ...
 
     def version_problem(self, use: FilterUse) -> mistakes.Problem | None:
         """MV141: a construct newer than the target's Milvus release."""
@@ -177,6 +227,8 @@ class Filters:
         return None if problem is None or problem.syntax else problem
 
     def _too_new(self, use: FilterUse) -> mistakes.Problem | None:
+        from checks.expr import mistakes
+
         if use.parsed is None:
             return None
         problem = mistakes.too_new(
@@ -194,6 +246,9 @@ class Filters:
 
 def field_types(schema: Schema) -> semantics.FieldTypes | None:
     """What the collection model knows of a schema, as the filter checks read it."""
+    from checks.collection.facts import UNKNOWN
+    from checks.expr import semantics
+
     fields = {}
     for definition in schema.fields:
         fields[definition.name] = semantics.FieldType(
@@ -205,7 +260,9 @@ def field_types(schema: Schema) -> semantics.FieldTypes | None:
 
 def _kind(dtype) -> str | None:
     """A DataType name as a filter sees it; None when not known."""
-    if not isinstance(dtype, str) or dtype is UNKNOWN:
+    from checks.collection.facts import INTEGERS, STRINGS, VECTORS
+
+    if not isinstance(dtype, str):
         return None
     if dtype in INTEGERS:
         return "int"

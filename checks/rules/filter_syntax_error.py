@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from checks.expr.calls import Filters, FilterUse
-from checks.expr.mistakes import Problem
 from checks.fixes import Fixer, short, string_like
 from checks.rules.base import Invalid, Rule
+
+if TYPE_CHECKING:
+    from checks.expr.mistakes import Problem
 
 
 class RewriteFilter(Fixer):
@@ -61,6 +64,8 @@ class FilterSyntaxError(Rule):
         client.query("docs", filter="source == '{}'".format(source), limit=5)
         client.query("docs", filter="age > %d and name == '%s'" % (age, name), limit=5)
         client.query("docs", filter="age > {min_age}", filter_params={"min_age": 3}, limit=5)
+        client.query("docs", filter="age > {min_age}", filter_params=params, limit=5)
+        client.query("docs", filter="age > {min_age}", **options)
         """,
         # Not a pymilvus call, or a filter we cannot read.
         """
@@ -168,6 +173,24 @@ class FilterSyntaxError(Rule):
             from pymilvus import MilvusClient
             client = MilvusClient("milvus.db")
             client.query("docs", filter='json_contains_any(meta, ["a"], "tags")', limit=5)
+            """,
+            line=3,
+        ),
+        # A template variable without filter_params: the f prefix is missing.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            def by_source(source):
+                return client.query("docs", filter="source == {source}", limit=5)
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("milvus.db")
+            client.query("docs", filter="age > {a}", filter_params={"b": 1}, limit=5)
             """,
             line=3,
         ),

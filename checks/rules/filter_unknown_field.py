@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from checks.expr.calls import Filters, FilterUse
 from checks.flow import Flow
@@ -100,6 +99,8 @@ class FilterUnknownField(Rule):
             )
             if finding is None:
                 continue
+            import difflib
+
             name = use.filter.text[finding.start : finding.end]
             fields = list(filters.field_names(use))
             close = difflib.get_close_matches(name, fields, n=1)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from checks.expr.calls import Filters, FilterUse
-from checks.expr.parser import Node
 from checks.rules.base import Invalid, Rule
+
+if TYPE_CHECKING:
+    from checks.expr.parser import Node
 
 _STRING_METHODS = frozenset(
     {"strip", "lower", "upper", "title", "capitalize", "replace", "lstrip", "rstrip", "casefold"}
