@@ -88,7 +88,7 @@ def test_keywords_of_newer_releases_are_names_in_older_ones():
     assert parse("iso == 1", dialect_for("2.5")).tree.kind == "compare"
     assert parse("a > 1 AND b < 2", dialect_for("2.5")).tree.op == "AND"
     with pytest.raises(ExprSyntaxError):
-        parse("a > 1 AND b < 2", dialect_for("2.4"))  # a name there: the rest is dropped
+        parse("a > 1 AND b < 2", dialect_for("2.4"))  # no keyword there
 
 
 def _filter(source: str):

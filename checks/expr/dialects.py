@@ -5,7 +5,7 @@ pymilvus version stands for the Milvus release line it ships with (pymilvus 2.4.
 Milvus 2.4, 2.5.x to 2.5, ...): a project pinned to pymilvus 2.4 runs against a 2.4 server, and
 the filter is parsed by that server. Each feature below names the release line whose grammar
 first has it. 2.4 is established by differential testing against milvus-lite 2.4.12, which
-embeds the 2.4 server parser (tests/evidence/test_mv140_filter_syntax.py); the later lines are
+runs the 2.4 filter grammar and planner (tests/evidence/test_mv140_filter_syntax.py); the later lines are
 read from the grammar at the commits cited in guide/2026.11/rules/MV140.md.
 
 Where two stored grammars of a line disagree, the dialect accepts both (unknown means silent).

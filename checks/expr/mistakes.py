@@ -69,8 +69,8 @@ def diagnose(text: str, error: ExprSyntaxError, dialect: Dialect, quote: str = '
                 error,
                 dialect,
                 lower,
-                f"Write `{lower}`: Milvus {dialect.name} reads `{word}` as a field name and "
-                "ignores the rest of the filter from there (upper case arrives in Milvus 2.5)",
+                f"Write `{lower}`: `{word}` is no keyword in Milvus {dialect.name} (upper case "
+                "arrives in 2.5); the server refuses the filter, Milvus Lite drops the rest",
             )
         if word.lower() == "between":
             return Problem(
@@ -89,7 +89,8 @@ def diagnose(text: str, error: ExprSyntaxError, dialect: Dialect, quote: str = '
     message = error.message
     hint = None
     if "after a complete expression" in message:
-        hint = "join conditions with `and` / `or`; Milvus 2.4 silently ignores the rest"
+        hint = "join conditions with `and` / `or`; a Milvus server refuses this filter, and "
+        "Milvus Lite 2.4 silently runs only the part before"
     if "takes 2 arguments" in message and token is not None:
         hint = 'the JSON key goes in the path: `json_contains_any(meta["key"], [...])`'
     return Problem(error.start, error.end, _sentence(message), hint=hint)

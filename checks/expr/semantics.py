@@ -6,7 +6,7 @@ so that they read whatever knows the collection: the collection model for a rule
 schema in the differential test. A field whose kind is not known, a hole, or an expression
 they do not model is never reported (unknown means silent).
 
-What the server refuses, as milvus-lite 2.4.12 (which embeds the 2.4 server's planner) shows
+What the server refuses, as milvus-lite 2.4.12 (the 2.4 grammar and planner) shows
 it in tests/evidence/test_mv140_filter_syntax.py:
 - a name that is not a field while the dynamic field is off (`$meta` too);
 - a number or boolean compared with a VARCHAR field, a string or boolean with a numeric one, a

@@ -137,7 +137,7 @@ class FilterSyntaxError(Rule):
             client.delete("docs", filter="deleted_at is null")
             """,
         ),
-        # On Milvus 2.4 an upper-case AND is a field name: the server drops the rest.
+        # On Milvus 2.4 upper-case AND is no keyword: a server refuses it, Milvus Lite drops the rest.
         Invalid(
             """
             from pymilvus import MilvusClient

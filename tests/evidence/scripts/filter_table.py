@@ -1,12 +1,13 @@
 """The differential table: Milvus filters, and what the Milvus 2.4 server does with each.
 
-Run by scripts/lite24_mv140_filter_syntax.py on milvus-lite 2.4.12 (which embeds the 2.4
-server's parser and planner) against the collection below, and by test_mv140_filter_syntax.py
+Run by scripts/lite24_mv140_filter_syntax.py on milvus-lite 2.4.12 (the 2.4 filter grammar and
+planner) against the collection below, and by test_mv140_filter_syntax.py
 through our parser and checks (checks.expr) for Milvus 2.4. Verdicts:
 
 - "ok": the server runs it; we report nothing.
 - "reject": the server refuses it; we report it (MV140, MV141, MV143 or MV144).
-- "cut": the server runs it, but not as written: its ANTLR parser recovers from the syntax
+- "cut": Milvus Lite runs it, but not as written (a Milvus server refuses it: its parser stops
+  at any syntax error and at input left over): Lite's ANTLR parser recovers from the syntax
   error by skipping characters it cannot read (`=`), dropping what follows a complete
   expression (`AND ...` on 2.4, where upper-case AND is a name), closing an open bracket, or
   ignoring surplus arguments. We report it: the filter silently means something else.
