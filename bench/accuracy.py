@@ -40,6 +40,7 @@ from checks.sources import InputError, check_bytes, decode, iter_files  # noqa: 
 
 VERDICTS = ROOT / "bench" / "corpus" / "verdicts.toml"
 VERDICT_VALUES = ("true", "false", "debatable")
+DEFAULT_TARGET = "3.0"  # the pymilvus version findings are counted at unless a verdict says
 CODE = re.compile(r"MV\d{3}")
 LINE_HASH = re.compile(r"[0-9a-f]{12}")
 
@@ -78,6 +79,7 @@ class Verdict:
     verdict: str
     reason: str
     cell: int | None = None
+    pymilvus: str | None = None  # the target this finding exists at, when not the default
 
 
 def reported_lines(data: bytes, path: Path) -> dict[tuple[int | None, int], str]:
@@ -139,6 +141,8 @@ def verdict_problems(verdicts: list[Verdict], known_files: set[str] | None = Non
             problems.append(f"{where}: reason must be one non-empty line")
         if v.file.startswith("/") or "\\" in v.file or ".." in v.file.split("/"):
             problems.append(f"{where}: file must be a relative '/'-separated path under the corpus")
+        if v.pymilvus is not None and not re.fullmatch(r"\d+\.\d+(\.\d+)?", str(v.pymilvus)):
+            problems.append(f"{where}: pymilvus must be a version such as 2.6.9")
         if known_files is not None and v.file not in known_files:
             problems.append(f"{where}: file is not in the corpus manifest")
         key = (v.file, v.code, v.cell, v.line, v.hash)
@@ -186,19 +190,20 @@ def _text_key(f: Finding) -> tuple:
     return (f.file, f.code, f.cell, f.hash)
 
 
-def stub(f: Finding) -> str:
+def stub(f: Finding, pymilvus: str = DEFAULT_TARGET) -> str:
     """A verdict entry for this finding, to paste into verdicts.toml and complete."""
     cell = f"cell = {f.cell}\n" if f.cell else ""
+    target = f'pymilvus = "{pymilvus}"\n' if pymilvus != DEFAULT_TARGET else ""
     return (
         f'[[verdict]]\nfile = "{f.file}"\ncode = "{f.code}"\n{cell}line = {f.line}\n'
-        f'hash = "{f.hash}"\nverdict = "?"  # true | false | debatable\nreason = ""\n'
+        f'hash = "{f.hash}"\n{target}verdict = "?"  # true | false | debatable\nreason = ""\n'
     )
 
 
 COLUMNS = ("findings", "true", "false", "debatable", "unreviewed", "stale")
 
 
-def report(findings, status, files, unparsable, unused, show_unreviewed: bool) -> dict:
+def report(findings, status, files, unparsable, unused, show_unreviewed: bool, target: str) -> dict:
     """Print the per-rule table and the summary; return the numbers (for README and tests)."""
     table: dict[str, Counter] = {}
     severity: dict[str, str] = {}
@@ -245,7 +250,7 @@ def report(findings, status, files, unparsable, unused, show_unreviewed: bool) -
         for i, f in enumerate(findings):
             if status[i] in ("unreviewed", "stale"):
                 print(f"\n# {status[i]}: {f.where}: {f.code} {f.message}\n#   | {f.text}")
-                print(stub(f), end="")
+                print(stub(f, target), end="")
         for v in unused:
             print(f"\n# no finding any more: {v.file}:{v.line} {v.code} ({v.verdict}: {v.reason})")
     return numbers
@@ -309,7 +314,7 @@ def main() -> int:
     parser.add_argument("directory", nargs="?", type=Path)
     parser.add_argument("--examples", action="store_true")
     parser.add_argument("--edition")
-    parser.add_argument("--pymilvus-version", default="3.0")
+    parser.add_argument("--pymilvus-version", default=DEFAULT_TARGET)
     parser.add_argument("--show", nargs="*", default=[])
     parser.add_argument(
         "--verdicts", nargs="?", type=Path, const=VERDICTS, metavar="FILE",
@@ -332,6 +337,8 @@ def main() -> int:
         return scan(args.directory, options_for(), {c.upper() for c in args.show})
     verdicts = load_verdicts(args.verdicts)
     problems = verdict_problems(verdicts)
+    # A verdict made at another target (a rule gated to an older pymilvus) is not expected here.
+    verdicts = [v for v in verdicts if v.pymilvus in (None, args.pymilvus_version)]
     for problem in problems:
         print(f"{args.verdicts}: {problem}")
     findings, files, unparsable = collect(args.directory, options_for())
@@ -340,7 +347,7 @@ def main() -> int:
         findings = [f for f in findings if f.code in codes]
         verdicts = [v for v in verdicts if v.code in codes]
     status, unused = match(findings, verdicts)
-    report(findings, status, files, unparsable, unused, args.unreviewed)
+    report(findings, status, files, unparsable, unused, args.unreviewed, args.pymilvus_version)
     return 1 if problems else 0
 
 

@@ -53,6 +53,7 @@ def test_malformed_verdicts_are_reported():
         Verdict("pypi/x/a.py", "MV001", 3, good.hash, "true", ""),
         Verdict("/abs/a.py", "MV001", 3, good.hash, "true", "real"),
         Verdict("pypi/y/b.py", "MV001", 3, good.hash, "true", "real"),
+        Verdict("pypi/x/a.py", "MV001", 3, good.hash, "true", "real", pymilvus="latest"),
     ]
     assert verdict_problems([good], {"pypi/x/a.py"}) == []
     for verdict in bad:
