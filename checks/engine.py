@@ -15,7 +15,7 @@ from checks import MILVUS_WORDS, api
 from checks.diagnostic import Diagnostic
 from checks.flow import Block, Flow, classify_call
 from checks.rules.base import Rule
-from checks.semantic import Scope, SemanticModel
+from checks.semantic import CHILD_FIELDS, Scope, SemanticModel, fields_holding_nodes
 
 # Limits (each gives that input a one-line error, never a traceback):
 # - size: sources over MAX_SOURCE_BYTES characters (files: bytes) are not checked; a check costs
@@ -237,9 +237,11 @@ _CONDITIONAL_FIELDS: dict[type, frozenset[str]] = {
     ast.DictComp: frozenset({"key", "value", "generators"}),
     ast.Match: frozenset({"cases"}),
 }
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-# Load/Store and operators: a third of all nodes, childless, and no rule visits them.
-_LEAVES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_STATEMENTS = frozenset(
+    node for node in vars(ast).values() if isinstance(node, type) and issubclass(node, ast.stmt)
+)
+_EXIT = object()  # on the traversal's stack: the end of a flow
 
 
 class Traversal:
@@ -261,56 +263,70 @@ class Traversal:
         ctx, model = self.ctx, self.ctx.model
         handlers, flow_handlers = self.handlers, self.flow_handlers
         module_flow = Flow(model.module_scope, tree)
-        # Stack entries: (node, scope, flow, blocks, statement, awaited) or ("exit", flow).
-        stack: list[tuple] = [("exit", module_flow)]
+        # Stack entries: (node, scope, flow, blocks, statement, awaited) or (_EXIT, flow).
+        stack: list[tuple] = [(_EXIT, module_flow)]
         stack.extend(
             (child, model.module_scope, module_flow, (), None, False)
             for child in reversed(tree.body)
         )
+        by_type = {
+            getattr(ast, name): found for name, found in handlers.items() if hasattr(ast, name)
+        }
         while stack:
             entry = stack.pop()
-            if entry[0] == "exit":
+            node = entry[0]
+            if node is _EXIT:
                 if flow_handlers:
                     ctx.scope = entry[1].scope
                     for handle in flow_handlers:
                         handle(entry[1])
                 continue
             node, scope, flow, blocks, statement, awaited = entry
-            if isinstance(node, ast.stmt):
+            node_type = type(node)
+            if node_type in _STATEMENTS:
                 statement = node
             ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
-            if isinstance(node, ast.Call):
+            if node_type is ast.Call:
                 event = classify_call(node, model, scope, blocks, awaited)
                 if event is not None:
                     event.statement = statement
                     flow.events.append(event)
-            for handle in handlers.get(type(node).__name__, ()):
-                handle(node)
-            stack.extend(reversed(self._children(node, scope, flow, blocks, statement)))
+            visitors = by_type.get(node_type)
+            if visitors is not None:
+                for handle in visitors:
+                    handle(node)
+            if CHILD_FIELDS[node_type] != ():
+                stack.extend(reversed(self._children(node, scope, flow, blocks, statement)))
 
     def _children(self, node, scope, flow, blocks, statement) -> list[tuple]:
-        if isinstance(node, _SCOPES):
+        node_type = type(node)
+        fields = CHILD_FIELDS[node_type]
+        if not fields:
+            if fields is not None:
+                return []  # names, constants, pass, ...: nothing below them
+            fields = fields_holding_nodes(node)
+        if node_type in _SCOPES:
             return self._scope_children(node, scope, flow, blocks, statement)
-        conditional = _CONDITIONAL_FIELDS.get(type(node))
+        conditional = _CONDITIONAL_FIELDS.get(node_type)
         # Each item of a match's cases, and each operand of `and`/`or` but the first, runs
         # only on some paths: a block of its own.
-        branches = isinstance(node, (ast.Match, ast.BoolOp))
-        awaited = isinstance(node, ast.Await)
+        branches = node_type is ast.Match or node_type is ast.BoolOp
+        awaited = node_type is ast.Await
         children: list[tuple] = []
-        for name in node._fields:
-            value = getattr(node, name, None)
+        for name, many in fields:
+            value = getattr(node, name)
             inner = blocks
             if conditional is not None and name in conditional:
                 inner = (*blocks, (id(node), name))
-            if isinstance(value, list):
+            if many:
                 for index, item in enumerate(value):
-                    if not isinstance(item, ast.AST) or isinstance(item, _LEAVES):
+                    if item is None:
                         continue
                     item_blocks = inner
-                    if branches and (index or isinstance(node, ast.Match)):
+                    if branches and (index or node_type is ast.Match):
                         item_blocks = (*blocks, (id(node), f"{name}[{index}]"))
                     children.append((item, scope, flow, item_blocks, statement, False))
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+            elif value is not None:
                 children.append((value, scope, flow, inner, statement, awaited))
         return children
 
@@ -328,5 +344,5 @@ class Traversal:
         body = [node.body] if isinstance(node, ast.Lambda) else node.body
         children = [(n, scope, flow, blocks, statement, False) for n in outer]
         children += [(n, inner_scope, inner_flow, (), None, False) for n in body]
-        children.append(("exit", inner_flow))
+        children.append((_EXIT, inner_flow))
         return children

@@ -86,6 +86,7 @@ UNKNOWN = Value("unknown")
 # `self.x = expr`, the expression with the method scope it must be evaluated in.
 Definition = "ast.AST | Value | tuple[ast.AST, Scope]"
 _IN_PROGRESS = Value("in-progress")
+_NOT_YET = object()
 
 
 class Scope:
@@ -121,7 +122,12 @@ class SemanticModel:
         # Every node but contexts and operators, in source order, with the scope its names
         # resolve in: rules that need a whole-module view iterate this instead of walking again.
         self.nodes: list[tuple[ast.AST, Scope]] = []
+        self._values: dict[tuple[int, int], Value] = {}  # value_of, by (expression, scope) id
+        self._qualnames: dict[tuple[int, int], str | None] = {}
         _DefinitionCollector(self).collect(tree, self.module_scope)
+        # Answers given while the definitions were still being collected may be incomplete.
+        self._values.clear()
+        self._qualnames.clear()
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -176,10 +182,18 @@ class SemanticModel:
 
     def qualname(self, expr: ast.AST, scope: Scope) -> str | None:
         """The pymilvus-qualified name of a name or attribute chain, or None."""
-        if isinstance(expr, ast.Name):
+        key = (id(expr), id(scope))
+        known = self._qualnames.get(key, _NOT_YET)
+        if known is _NOT_YET:
+            known = self._qualnames[key] = self._qualname(expr, scope)
+        return known
+
+    def _qualname(self, expr: ast.AST, scope: Scope) -> str | None:
+        expr_type = type(expr)
+        if expr_type is ast.Name:
             value = self.lookup(expr.id, scope)
             return value.qualname if value.kind == "import" else None
-        if isinstance(expr, ast.Attribute):
+        if expr_type is ast.Attribute:
             base = self.qualname(expr.value, scope)
             if base is not None:
                 return canonical(f"{base}.{expr.attr}")
@@ -191,15 +205,24 @@ class SemanticModel:
 
     def value_of(self, expr: ast.AST, scope: Scope) -> Value:
         """What kind of pymilvus object (or literal) an expression evaluates to."""
-        if isinstance(expr, ast.Constant):
+        key = (id(expr), id(scope))
+        known = self._values.get(key)
+        if known is None:
+            # Rules ask about the same receivers again and again: each is worked out once.
+            # Unknown while it is worked out, so that a cycle (`self.c = self.c`) ends.
+            self._values[key] = UNKNOWN
+            known = self._values[key] = self._value_of(expr, scope)
+        return known
+
+    def _value_of(self, expr: ast.AST, scope: Scope) -> Value:
+        expr_type = type(expr)
+        if expr_type is ast.Constant:
             return Value("literal", value=expr.value, node=expr)
-        if isinstance(expr, ast.Name):
+        if expr_type is ast.Name:
             return self.lookup(expr.id, scope)
-        if isinstance(expr, ast.Await):
+        if expr_type is ast.Await or expr_type is ast.NamedExpr:
             return self.value_of(expr.value, scope)
-        if isinstance(expr, ast.NamedExpr):
-            return self.value_of(expr.value, scope)
-        if isinstance(expr, ast.Attribute):
+        if expr_type is ast.Attribute:
             if isinstance(expr.value, ast.Name) and expr.value.id == scope.self_name:
                 owner = scope.class_scope
                 if owner is not None and expr.attr in owner.self_attrs:
@@ -207,7 +230,7 @@ class SemanticModel:
                 return UNKNOWN
             qn = self.qualname(expr, scope)
             return Value("import", qualname=qn) if qn else UNKNOWN
-        if isinstance(expr, ast.Call):
+        if expr_type is ast.Call:
             return self._value_of_call(expr, scope)
         return UNKNOWN
 
@@ -322,16 +345,71 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
-    """ast.iter_child_nodes, as a list, without contexts and operators."""
-    children = []
+# Field types that never hold a child worth walking: names, strings, numbers, and the
+# contexts and operators (a third of all nodes, childless, and nothing visits them).
+_NOT_CHILDREN = frozenset(
+    {
+        "identifier",
+        "string",
+        "constant",
+        "int",
+        "expr_context",
+        "operator",
+        "boolop",
+        "unaryop",
+        "cmpop",
+    }
+)
+
+
+class ChildFields(dict):
+    """Node type -> ((field, is a list), ...) of the fields that hold child nodes, read once per
+    type from the node class's signature (`BinOp(expr left, operator op, expr right)`), so that
+    a walk never looks at names, constants or operators."""
+
+    def __missing__(self, node_type: type) -> tuple[tuple[str, bool], ...] | None:
+        signature = (node_type.__doc__ or "").partition("(")[2].rstrip(")")
+        fields = []
+        for part in signature.split(","):
+            kind, _, name = part.strip().rpartition(" ")
+            if kind.rstrip("*?") not in _NOT_CHILDREN and name:
+                fields.append((name, kind.endswith("*")))
+        found = tuple(fields)
+        if not {name for name, _ in found} <= set(node_type._fields):
+            found = None  # a signature we cannot read: look at each node (fields_holding_nodes)
+        self[node_type] = found
+        return found
+
+
+CHILD_FIELDS = ChildFields()
+
+
+def fields_holding_nodes(node: ast.AST) -> tuple[tuple[str, bool], ...]:
+    """CHILD_FIELDS' answer for one node whose type has no readable signature."""
+    fields = []
     for name in node._fields:
         value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            if not isinstance(value, _LEAVES):
-                children.append(value)
-        elif isinstance(value, list):
-            children += [v for v in value if isinstance(v, ast.AST) and not isinstance(v, _LEAVES)]
+        if isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+            fields.append((name, False))
+        elif isinstance(value, list) and any(
+            isinstance(v, ast.AST) and not isinstance(v, _LEAVES) for v in value
+        ):
+            fields.append((name, True))
+    return tuple(fields)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes, as a list, without contexts and operators."""
+    fields = CHILD_FIELDS[type(node)]
+    if fields is None:
+        fields = fields_holding_nodes(node)
+    children = []
+    for name, many in fields:
+        value = getattr(node, name)
+        if many:
+            children += [v for v in value if v is not None]
+        elif value is not None:
+            children.append(value)
     return children
 
 
@@ -346,18 +424,21 @@ class _DefinitionCollector:
         # resolved when its def is reached, so the imports above it must be recorded first.
         stack: list[tuple[ast.AST, Scope]] = [(child, scope) for child in _children(node)[::-1]]
         nodes, record = self.model.nodes, self._record
+        scope_types, recorded_types = frozenset(_SCOPE_NODES), frozenset(_RECORDED)
         while stack:
             entry = stack.pop()
             nodes.append(entry)
             node, scope = entry
-            if isinstance(node, _SCOPE_NODES):
+            node_type = type(node)
+            if node_type in scope_types:
                 stack.extend(reversed(self._open_scope(node, scope)))
                 continue
-            if isinstance(node, _RECORDED):
+            if node_type in recorded_types:
                 record(node, scope)
-            children = _children(node)
-            if children:
-                stack.extend([(child, scope) for child in children[::-1]])
+            if CHILD_FIELDS[node_type] != ():
+                children = _children(node)
+                if children:
+                    stack.extend([(child, scope) for child in children[::-1]])
 
     def _open_scope(self, node: ast.AST, parent: Scope) -> list[tuple[ast.AST, Scope]]:
         model = self.model
