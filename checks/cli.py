@@ -10,9 +10,12 @@ import argparse
 import os
 import stat
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from checks.cache import DIRECTORY_NAME as CACHE_DIRECTORY
+from checks.cache import ENV_DIRECTORY as CACHE_ENV
+from checks.cache import ENV_OFF as CACHE_OFF
+from checks.cache import ResultCache
 from checks.config import ConfigError, load_config, resolve_options
 from checks.engine import MAX_SOURCE_BYTES, FileResult, Options
 from checks.sources import check_bytes, iter_files, mentions_milvus
@@ -42,6 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--pymilvus-version", help="the pymilvus version the code targets (X.Y)")
     parser.add_argument("--edition", help="guide edition (default: the current one)")
     parser.add_argument("--stdin-filename", help="the name of the file read from stdin")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"neither read nor write the result cache (env {CACHE_OFF}=1)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        help=f"where results are cached (env {CACHE_ENV}; default: {CACHE_DIRECTORY}/ in the "
+        "project's root)",
+    )
     return parser
 
 
@@ -90,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             results = [check_bytes(data, name, options)]
     else:
         files = list(iter_files([Path(p) for p in args.paths], config.exclude))
-        results = check_files(files, options)
+        results = check_files(files, options, open_cache(args, config, options))
     report_to = sys.stdout
     if args.fix or args.diff:
         results = apply_fixes(results, args, options, stdin=data)
@@ -104,23 +117,51 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.diagnostics or r.error for r in results) else 0
 
 
-def check_files(files: list[tuple[Path, bool]], options: Options) -> list[FileResult]:
-    if len(files) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        return [check_file(path, explicit, options) for path, explicit in files]
+def open_cache(args: argparse.Namespace, config, options: Options) -> ResultCache | None:
+    """The result cache (checks.cache), as ruff keeps one; None with --no-cache or when the
+    cache directory cannot be used."""
+    if args.no_cache or os.environ.get(CACHE_OFF, "").lower() in ("1", "true", "yes"):
+        return None
+    root = args.cache_dir or os.environ.get(CACHE_ENV)
+    root = Path(root) if root else (config.project_dir or Path.cwd()) / CACHE_DIRECTORY
+    return ResultCache.open(root, options)
+
+
+def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) -> list[FileResult]:
+    """Each file's result, in order: from the cache, else checked (over processes when many)."""
+    results: list[FileResult | None] = [None] * len(files)
+    todo = []
+    for index, (path, explicit) in enumerate(files):
+        found = cached_result(path, explicit, cache) if cache is not None else None
+        if found is None:
+            todo.append(index)
+        else:
+            results[index] = found
+    if len(todo) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        for index in todo:
+            results[index] = check_file(*files[index], options, cache)
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Biggest first, in small chunks, so that no worker is left with a big file at the end.
+    todo.sort(key=lambda index: -_size(files[index][0]))
     with ProcessPoolExecutor() as pool:
-        chunk = max(1, len(files) // ((os.cpu_count() or 2) * 4))
-        return list(
-            pool.map(
-                check_file,
-                [p for p, _ in files],
-                [e for _, e in files],
-                [options] * len(files),
-                chunksize=chunk,
-            )
+        chunk = max(1, len(todo) // ((os.cpu_count() or 2) * 16))
+        checked = pool.map(
+            check_file,
+            [files[i][0] for i in todo],
+            [files[i][1] for i in todo],
+            [options] * len(todo),
+            [cache] * len(todo),
+            chunksize=chunk,
         )
+        for index, result in zip(todo, checked, strict=True):
+            results[index] = result
+    return results
 
 
-def check_file(path: Path, explicit: bool, options: Options) -> FileResult:
+def read_input(path: Path, explicit: bool) -> bytes | FileResult:
+    """A file's bytes to check, or its result when there is nothing to check."""
     try:
         mode = os.stat(path).st_mode
         # A FIFO or device found while walking would block or never end: skip it. Named
@@ -136,7 +177,33 @@ def check_file(path: Path, explicit: bool, options: Options) -> FileResult:
     # Files found by walking a directory are skipped unread when they never mention Milvus.
     if not explicit and not mentions_milvus(data):
         return FileResult(str(path))
-    return check_bytes(data, str(path), options)
+    return data
+
+
+def cached_result(path: Path, explicit: bool, cache) -> FileResult | None:
+    data = read_input(path, explicit)
+    if isinstance(data, FileResult):
+        return data
+    return cache.get(cache.key(str(path), data), str(path))
+
+
+def check_file(path: Path, explicit: bool, options: Options, cache=None) -> FileResult:
+    data = read_input(path, explicit)
+    if isinstance(data, FileResult):
+        return data
+    result = check_bytes(data, str(path), options)
+    for diagnostic in result.diagnostics:
+        diagnostic.fix_data = {}  # for the fixers only, which find their own (checks.fixes)
+    if cache is not None:
+        cache.put(cache.key(str(path), data), result)
+    return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _too_large(path: Path | None) -> str:

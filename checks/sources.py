@@ -21,7 +21,7 @@ NOTEBOOK_SUFFIX = ".ipynb"
 SKIPPED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "node_modules", "__pycache__",
     "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
-    "site-packages", ".ipynb_checkpoints", ".cache", ".eggs",
+    "site-packages", ".ipynb_checkpoints", ".cache", ".eggs", ".milvus_cto_cache",
 })  # fmt: skip
 
 
