@@ -3,6 +3,7 @@
 import ast
 import re
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,34 @@ def test_every_filter_of_the_milvus_docs_passes(expression):
     parsed = parse(expression, NEWEST)
     assert mistakes.lint(parsed, expression, NEWEST) is None
     assert mistakes.too_new(parsed, expression, NEWEST, set()) is None
+
+
+def test_literals_decode_as_python_does():
+    """Random literal sequences (prefixes, quotes, escapes, continuations): the filter text read
+    from the source is the string Python builds, and every character has a place."""
+    import random
+
+    rnd = random.Random(7)
+    pieces = ["a", " ", "\\n", "\\t", "\\\\", "\\'", '\\"', "\\x41", "\\101", "\\u00e9",
+              "\\N{BULLET}", "é", "{{", "%", "'", '"', "\\\n", "\\d"]  # fmt: skip
+    checked = 0
+    for _ in range(3000):
+        parts = []
+        for _ in range(rnd.randint(1, 3)):
+            prefix = rnd.choice(["", "r", "u", "R"])
+            quote = rnd.choice(["'", '"', "'''", '"""'])
+            body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+            parts.append(prefix + quote + body + quote)
+        source = "q(filter=(" + rnd.choice([" ", "\n    ", " \\\n "]).join(parts) + "))\n"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # `\d`: an invalid escape, on purpose
+                node = ast.parse(source).body[0].value.keywords[0].value
+        except SyntaxError:
+            continue
+        found = read_filter(node, split_lines(source))
+        assert found is not None, source
+        assert found.text == node.value, source
+        assert len(found.positions) == len(found.text) + 1
+        checked += 1
+    assert checked > 1500

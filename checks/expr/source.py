@@ -169,7 +169,12 @@ def _decode(lines, line_index, column, quote, flags, text, positions, holes, val
             positions.extend([place] * len(value))
             column += width
             continue
-        if char == "\\" and raw and column + 1 < len(line):
+        if char == "\\" and raw:
+            if column + 1 >= len(line):  # a raw backslash-newline keeps both
+                text.append("\\\n")
+                positions.extend([place, (line_index + 1, column + 1)])
+                line_index, column = line_index + 1, 0
+                continue
             text.append(line[column : column + 2])
             positions.extend([place, (line_index + 1, column + 1)])
             column += 2
