@@ -166,6 +166,8 @@ class Filters:
         types = field_types(schema) if schema is not None else None
         if types is None:
             return []
+        if "add_collection_field" in self.ctx.source:
+            types.complete = False  # fields added later (2.6+), which the model does not track
         findings = semantics.check(use.parsed.tree, types, self.dialect.line)
         return [f for f in findings if not use.near_hole(f.start, f.end)]
 

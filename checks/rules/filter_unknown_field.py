@@ -32,6 +32,18 @@ class FilterUnknownField(Rule):
         client.create_collection("notes", dimension=4)
         client.query("notes", filter="author == 'kim'", limit=5)
         """,
+        # A field added after creation (Milvus 2.6 add_collection_field).
+        """
+        from pymilvus import DataType, MilvusClient
+        client = MilvusClient("milvus.db")
+        schema = client.create_schema(enable_dynamic_field=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("vec", DataType.FLOAT_VECTOR, dim=4)
+        client.create_collection("docs", schema=schema)
+        client.add_collection_field("docs", field_name="lang", data_type=DataType.VARCHAR,
+                                    max_length=8, nullable=True)
+        client.query("docs", filter="lang == 'en'", limit=5)
+        """,
         # A collection the module does not create: its fields are not known.
         """
         from pymilvus import MilvusClient
