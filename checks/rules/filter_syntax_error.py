@@ -76,6 +76,13 @@ class FilterSyntaxError(Rule):
         client = MilvusClient("milvus.db")
         client.query("docs", filter=build_filter(), limit=5)
         """,
+        # Another library's client with a `filter=` of its own language (STAC CQL2 here).
+        """
+        from pymilvus import MilvusClient
+        from pystac_client import Client
+        catalog = Client.open("https://earth-search.aws.element84.com/v1")
+        catalog.search(filter="productType = 'S2MSI2A'", collections=["sentinel-2"])
+        """,
         # ORM Collection: expr.
         """
         from pymilvus import Collection
