@@ -159,9 +159,9 @@ def resolve_options(
 
 
 def _version(flag: str | None, config: Config, start) -> tuple[str, str]:
-    from packaging.version import InvalidVersion, Version
-
     if flag:
+        from packaging.version import InvalidVersion, Version
+
         try:
             Version(flag)
         except InvalidVersion as exc:

@@ -7,6 +7,7 @@ edit, so nothing here imports libcst, pydantic, mcp or pymilvus.
 from __future__ import annotations
 
 import ast
+import gc
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,6 +54,19 @@ def check_source(
     source: str, options: Options | None = None, path: str = "<snippet>"
 ) -> FileResult:
     """Check one module's source. Syntax errors and oversize input become `error`."""
+    # The tree and the models are many small objects and next to no cycles: the cyclic
+    # collector would walk them again and again while they are built and find nothing to
+    # free. It runs again afterwards, as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_source(source, options, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_source(source: str, options: Options | None, path: str) -> FileResult:
     options = options or Options()
     result = FileResult(path)
     if len(source) > MAX_SOURCE_BYTES:
@@ -244,24 +258,33 @@ _STATEMENTS = frozenset(
 _EXIT = object()  # on the traversal's stack: the end of a flow
 
 
+@cache
+def _visit_methods(visitor_class: type) -> tuple[tuple[type, str], ...]:
+    """(ast node type, method name) for each `visit_<Node>` of a visitor class (dir() is slow:
+    once per class, not per file)."""
+    return tuple(
+        (getattr(ast, attr[6:]), attr)
+        for attr in dir(visitor_class)
+        if attr.startswith("visit_") and isinstance(getattr(ast, attr[6:], None), type)
+    )
+
+
 class Traversal:
     """One depth-first walk in source order that feeds every rule and builds the flows."""
 
     def __init__(self, ctx: Context, rules: list[Rule]):
         self.ctx = ctx
-        self.handlers: dict[str, list] = {}
+        self.handlers: dict[type, list] = {}  # node type -> visit_<Node> methods to call
         self.flow_handlers = []
         # Shared analyses (ctx.shared) first: a rule's visitor sees what they have recorded.
         for visitor in [*ctx._shared.values(), *rules]:
-            for attr in dir(visitor):
-                if attr == "visit_flow" and visitor in rules:
-                    self.flow_handlers.append(visitor.visit_flow)
-                elif attr.startswith("visit_") and attr != "visit_flow":
-                    self.handlers.setdefault(attr[6:], []).append(getattr(visitor, attr))
+            for node_type, method in _visit_methods(type(visitor)):
+                self.handlers.setdefault(node_type, []).append(getattr(visitor, method))
+        self.flow_handlers = [rule.visit_flow for rule in rules if hasattr(rule, "visit_flow")]
 
     def run(self, tree: ast.Module) -> None:
         ctx, model = self.ctx, self.ctx.model
-        handlers, flow_handlers = self.handlers, self.flow_handlers
+        by_type, flow_handlers = self.handlers, self.flow_handlers
         module_flow = Flow(model.module_scope, tree)
         # Stack entries: (node, scope, flow, blocks, statement, awaited) or (_EXIT, flow).
         stack: list[tuple] = [(_EXIT, module_flow)]
@@ -269,9 +292,6 @@ class Traversal:
             (child, model.module_scope, module_flow, (), None, False)
             for child in reversed(tree.body)
         )
-        by_type = {
-            getattr(ast, name): found for name, found in handlers.items() if hasattr(ast, name)
-        }
         while stack:
             entry = stack.pop()
             node = entry[0]
@@ -285,7 +305,6 @@ class Traversal:
             node_type = type(node)
             if node_type in _STATEMENTS:
                 statement = node
-            ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
             if node_type is ast.Call:
                 event = classify_call(node, model, scope, blocks, awaited)
                 if event is not None:
@@ -293,6 +312,7 @@ class Traversal:
                     flow.events.append(event)
             visitors = by_type.get(node_type)
             if visitors is not None:
+                ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
                 for handle in visitors:
                     handle(node)
             if CHILD_FIELDS[node_type] != ():

@@ -124,10 +124,12 @@ class SemanticModel:
         self.nodes: list[tuple[ast.AST, Scope]] = []
         self._values: dict[tuple[int, int], Value] = {}  # value_of, by (expression, scope) id
         self._qualnames: dict[tuple[int, int], str | None] = {}
+        self._method_calls: dict[tuple[int, int], MethodCall | None] = {}
         _DefinitionCollector(self).collect(tree, self.module_scope)
         # Answers given while the definitions were still being collected may be incomplete.
         self._values.clear()
         self._qualnames.clear()
+        self._method_calls.clear()
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -262,8 +264,15 @@ class SemanticModel:
         """The call as a method of a known client or ORM collection (one of `methods`, if any
         are given: the receiver is resolved only then), else None."""
         func = call.func
-        if not isinstance(func, ast.Attribute) or (methods and func.attr not in methods):
+        if type(func) is not ast.Attribute or (methods and func.attr not in methods):
             return None
+        key = (id(call), id(scope))
+        known = self._method_calls.get(key, _NOT_YET)
+        if known is _NOT_YET:
+            known = self._method_calls[key] = self._method_call(call, func, scope)
+        return known
+
+    def _method_call(self, call: ast.Call, func: ast.Attribute, scope: Scope):
         owner = self.value_of(func.value, scope)
         if owner.kind == "client":
             receiver = "AsyncMilvusClient" if owner.is_async else "MilvusClient"

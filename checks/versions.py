@@ -36,6 +36,7 @@ def version_from_spec(spec: str) -> str | None:
 
 
 _PLAIN_CLAUSE = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*(\d+(?:\.\d+)*)\s*")
+_PLAIN_RELEASE = re.compile(r"\d+(?:\.\d+)*")
 _COMPARE = {
     ">=": lambda v, b: v >= b,
     "<=": lambda v, b: v <= b,
@@ -50,21 +51,38 @@ def spec_contains(spec: str, version: str) -> bool:
     """`Version(version) in SpecifierSet(spec)`, cheaply for the usual specifiers.
 
     Importing packaging.specifiers pulls in packaging.tags, logging, platform and subprocess
-    (~15 ms, on every hook run). Clauses that only compare plain releases (`>=2.6,<3.1`) are
-    decided with packaging.version alone, which gives the same answer for a final-release
-    version; anything else (`~=`, wildcards, pre/post/local versions) goes to packaging.
+    (~15 ms, on every hook run), packaging.version a few ms more. A plain final release against
+    clauses that only compare plain releases (`>=2.6,<3.1`) is decided here, with the answer
+    packaging gives; anything else (`~=`, wildcards, pre/post/local versions) goes to packaging.
     Raises InvalidVersion / InvalidSpecifier as packaging does.
     """
+    clauses = [_PLAIN_CLAUSE.fullmatch(c) for c in spec.split(",") if c.strip()]
+    release = _release(version)
+    if release is not None and all(clauses):
+        # Final releases against plain bounds: PEP 440 compares the release numbers, padded
+        # with zeros (2.6 == 2.6.0). No packaging import on the hook's common path.
+        return all(_COMPARE[m.group(1)](*_padded(release, _release(m.group(2)))) for m in clauses)
     from packaging.version import Version
 
     candidate = Version(version)
-    clauses = [_PLAIN_CLAUSE.fullmatch(c) for c in spec.split(",") if c.strip()]
     plain = not (candidate.is_prerelease or candidate.is_postrelease or candidate.local)
     if not plain or not all(clauses):
         from packaging.specifiers import SpecifierSet
 
         return candidate in SpecifierSet(spec)
     return all(_COMPARE[m.group(1)](candidate, Version(m.group(2))) for m in clauses)
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The numbers of a plain final release (`2.6`, `3.0.2`), else None."""
+    if not _PLAIN_RELEASE.fullmatch(version):
+        return None
+    return tuple(int(part) for part in version.split("."))
+
+
+def _padded(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    size = max(len(a), len(b))
+    return a + (0,) * (size - len(a)), b + (0,) * (size - len(b))
 
 
 def _from_poetry(spec: str) -> str:

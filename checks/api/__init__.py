@@ -185,6 +185,7 @@ def _signature(raw: dict, get) -> Signature:
     )  # fmt: skip
 
 
+@cache
 def release_for(version: str) -> str | None:
     """The modelled release for a target version: same major.minor; None before 2.4."""
     parts = version.split(".")

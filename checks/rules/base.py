@@ -98,13 +98,11 @@ class Rule:
 
 @cache
 def _in_range(spec: str, version: str) -> bool:
-    from packaging.version import InvalidVersion
-
     from checks.versions import spec_contains
 
     try:
         return spec_contains(spec, version)
-    except InvalidVersion:
+    except ValueError:  # packaging's InvalidVersion (imported only when a version needs it)
         return True
 
 
