@@ -106,7 +106,7 @@ def fetch(directory: Path, manifest: dict) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         for package in manifest["package"]:
             spec = f"{package['name']}=={package['version']}"
-            target = Path(scratch) / package["name"]
+            target = Path(scratch) / f"{package['name']}-{package['kind']}"
             target.mkdir()
             archive = download(package["name"], package["version"], package["kind"], target)
             if sha256(archive.read_bytes()) != package["archive_sha256"]:
