@@ -209,10 +209,14 @@ class Context:
                 return len(text.encode()[:byte_offset].decode(errors="replace")) + 1
         return byte_offset + 1
 
-    def add(self, rule: Rule, node: ast.AST, message: str, *, hint, fix, fix_data) -> None:
+    def add(
+        self, rule: Rule, node: ast.AST, message: str, *, hint, fix, fix_data, severity=None
+    ) -> None:
         options = self.options
-        severity = options.severity.get(rule.code) or rule.severity_for(
-            options.edition, options.pymilvus_version
+        severity = (
+            options.severity.get(rule.code)
+            or severity
+            or rule.severity_for(options.edition, options.pymilvus_version)
         )
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)

@@ -25,6 +25,30 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The release each supported line is modelled by (the newest patch; checks/api/generate.py).
 RELEASES = ("2.4.15", "2.5.18", "2.6.17", "3.0.2")
+# Modules whose names are recorded: the package, and the submodules users import from.
+USER_MODULES = (
+    "pymilvus",
+    "pymilvus.milvus_client",
+    "pymilvus.milvus_client.index",
+    "pymilvus.orm",
+    "pymilvus.orm.collection",
+    "pymilvus.orm.schema",
+    "pymilvus.orm.types",
+    "pymilvus.orm.utility",
+    "pymilvus.orm.connections",
+    "pymilvus.orm.partition",
+    "pymilvus.orm.index",
+    "pymilvus.orm.role",
+    "pymilvus.orm.db",
+    "pymilvus.client",
+    "pymilvus.client.types",
+    "pymilvus.client.abstract",
+    "pymilvus.client.constants",
+    "pymilvus.client.search_result",
+    "pymilvus.exceptions",
+    "pymilvus.bulk_writer",
+    "pymilvus.function_chain",
+)
 _target: ContextVar[str] = ContextVar("pymilvus_version", default="3.0")
 
 
@@ -40,6 +64,7 @@ class Signature:
     # For **kwargs: the keys read anywhere along the call chain; None when any key may be.
     reads: frozenset[str] | None
     refused: frozenset[str]  # keys read only to raise an error (`offset` on search_iterator)
+    defaults: dict[str, str]  # parameter -> its default's source text ("..." when long)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -155,6 +180,7 @@ def _signature(raw: dict, get) -> Signature:
     positional: list[str] = []
     keyword_only: list[str] = []
     required: set[str] = set()
+    defaults: dict[str, str] = {}
     varargs = kwargs = False
     bucket = positional
     for param in raw["params"]:
@@ -167,9 +193,11 @@ def _signature(raw: dict, get) -> Signature:
             varargs = varargs or param != "*"
             bucket = keyword_only
             continue
-        name, has_default, _ = param.partition("=")
+        name, has_default, default = param.partition("=")
         bucket.append(name)
-        if not has_default:
+        if has_default:
+            defaults[name] = default
+        else:
             required.add(name)
     reads = raw.get("reads")
     if isinstance(reads, str) and reads.startswith("@"):
@@ -181,7 +209,7 @@ def _signature(raw: dict, get) -> Signature:
         refused = frozenset(k[1:] for k in reads if k.startswith("!"))
     return Signature(
         tuple(positional), tuple(keyword_only), frozenset(required), varargs, kwargs,
-        read if kwargs else frozenset(), refused,
+        read if kwargs else frozenset(), refused, defaults,
     )  # fmt: skip
 
 
@@ -224,7 +252,16 @@ def use(version: str) -> None:
     _target.set(version)
 
 
-def releases_with(predicate) -> list[str]:
-    """The modelled releases where `predicate(model)` holds (for "added in"/"removed in"
-    messages: only ever called once a finding is certain, so loading the others is fine)."""
-    return [r for r in RELEASES if predicate(load(r))]
+def releases_with(predicate, than: str) -> tuple[list[str], list[str]]:
+    """The release lines ("2.6") newer and older than release `than` whose model satisfies
+    `predicate`, for "added in"/"removed after" messages. Only called once a finding is certain,
+    so loading the other releases' files costs nothing on a clean file."""
+    newer, older = [], []
+    for release in RELEASES:
+        if release != than and predicate(load(release)):
+            (newer if _number(release) > _number(than) else older).append(release.rsplit(".", 1)[0])
+    return newer, older
+
+
+def _number(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split("."))

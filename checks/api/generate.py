@@ -28,33 +28,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-# The newest patch of each release line the guide covers.
-RELEASES = ("2.4.15", "2.5.18", "2.6.17", "3.0.2")
-# Modules whose names are recorded: the package, and the submodules users import from.
-USER_MODULES = (
-    "pymilvus",
-    "pymilvus.milvus_client",
-    "pymilvus.milvus_client.index",
-    "pymilvus.orm",
-    "pymilvus.orm.collection",
-    "pymilvus.orm.schema",
-    "pymilvus.orm.types",
-    "pymilvus.orm.utility",
-    "pymilvus.orm.connections",
-    "pymilvus.orm.partition",
-    "pymilvus.orm.index",
-    "pymilvus.orm.role",
-    "pymilvus.orm.db",
-    "pymilvus.client",
-    "pymilvus.client.types",
-    "pymilvus.client.abstract",
-    "pymilvus.client.constants",
-    "pymilvus.client.search_result",
-    "pymilvus.exceptions",
-    "pymilvus.bulk_writer",
-    "pymilvus.function_chain",
-)
+from checks.api import DATA_DIR, RELEASES, USER_MODULES
+
 # Classes described besides those `pymilvus` exports.
 EXTRA_CLASSES = ("pymilvus.milvus_client.index.IndexParams",)
 # Attributes every enum member or class has (DataType.FLOAT_VECTOR.name, DataType.__members__).

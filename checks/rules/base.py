@@ -84,8 +84,10 @@ class Rule:
         hint: str | None = None,
         fix: FixSafety | None = None,
         fix_data: dict[str, Any] | None = None,
+        severity: Severity | None = None,
     ) -> None:
-        """Report a finding spanning `node`. `fix` narrows the rule's fix safety for this one."""
+        """Report a finding spanning `node`. `fix` narrows the rule's fix safety for this one;
+        `severity` sets this finding's own (a configured severity for the code still wins)."""
         self.ctx.add(
             self,
             node,
@@ -93,6 +95,7 @@ class Rule:
             hint=hint,
             fix=self.fix if fix is None else fix,
             fix_data=fix_data or {},
+            severity=severity,
         )
 
 

@@ -58,6 +58,18 @@ METHODS = frozenset(CLIENT_KWARGS) | frozenset(ORM_KWARGS)
 NO_ITERATORS = frozenset({"AsyncMilvusClient", "Partition"})
 
 
+def keywords_covered(options, receiver: str, method: str) -> frozenset[str]:
+    """The keywords this rule reports on `receiver.method` under these options: other rules
+    leave them alone (one keyword, one finding, with this rule's cross-API message)."""
+    if not WrongApiKwargs.applies_to(options.edition, options.pymilvus_version):
+        return frozenset()
+    if receiver in ("MilvusClient", "AsyncMilvusClient"):
+        return frozenset(CLIENT_KWARGS.get(method, ()))
+    if receiver in ("Collection", "Partition"):
+        return frozenset(ORM_KWARGS.get(method, ()))
+    return frozenset()
+
+
 class RenameKeyword(Fixer):
     """Rename the keyword to the one the receiver's API reads; the value stays as written."""
 
