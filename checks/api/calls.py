@@ -18,6 +18,8 @@ from checks import api
 from checks.semantic import ASYNC_CLIENT, CLIENT
 
 _INSTANCE_KINDS = {"collection": "Collection", "schema": "CollectionSchema"}
+# The longest chain a pymilvus receiver needs (`pymilvus.orm.utility`, `client.create_schema()`).
+_MAX_CHAIN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class ApiCalls:
     def _receiver(self, expr: ast.expr) -> Target | None:
         if not isinstance(expr, (ast.Name, ast.Attribute, ast.Call, ast.Await)):
             return None  # literals, subscripts, operators: never a pymilvus object we track
+        if _deeper_than(expr, _MAX_CHAIN):
+            return None  # a.b.c.d.e.f.g: no pymilvus name is that long, and resolving costs
         value = self.ctx.value_of(expr)
         if value.kind == "client":
             name = "AsyncMilvusClient" if value.is_async else "MilvusClient"
@@ -124,6 +128,18 @@ class ApiCalls:
         else:
             signature = self.model.method(owner.name, member)
         return Called(owner, member, signature) if signature else None
+
+
+def _deeper_than(expr: ast.expr, limit: int) -> bool:
+    """More than `limit` attributes, calls or awaits chained (looked at no further than that)."""
+    for _ in range(limit + 1):
+        if isinstance(expr, (ast.Attribute, ast.Await)):
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            expr = expr.func
+        else:
+            return False
+    return True
 
 
 def names_set_by_user(ctx) -> frozenset[str]:

@@ -61,6 +61,15 @@ class BadCallShape(Rule):
             """,
             line=4,
         ),
+        Invalid(
+            """
+            from pymilvus import Collection
+            collection = Collection("docs")
+            iterator = collection.query_iterator("id > 0", ["id"], 1000)
+            """,
+            line=3,
+            pymilvus_version="2.4",
+        ),
         # filter="" receives the limit.
         Invalid(
             """
@@ -70,7 +79,7 @@ class BadCallShape(Rule):
             """,
             line=3,
         ),
-        # No **kwargs on load_collection's wrapper? It has one; release_collection neither.
+        # utility.has_collection takes three positionals.
         Invalid(
             """
             from pymilvus import connections, utility

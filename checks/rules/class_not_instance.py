@@ -61,6 +61,15 @@ class ClassNotInstance(Rule):
             """,
             line=3,
         ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            MilvusClient(uri="demo.db")
+            MilvusClient.insert("docs", [{"id": 1, "vector": [0.1] * 8}])
+            """,
+            line=3,
+            pymilvus_version="2.4",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call) -> None:

@@ -56,6 +56,15 @@ class IgnoredKeyword(Rule):
         re.search("a", "b", flags=re.I)
         es.search(index="docs", search_field="title")
         """,
+        # 3.0's search takes a ranker (2.4's drops it: see INVALID).
+        Valid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", [[0.1] * 8], limit=3, ranker=None)
+            """,
+            pymilvus_version="3.0",
+        ),
         # A keyword 2.4 reads that 3.0 also reads.
         Valid(
             """

@@ -61,6 +61,12 @@ class MissingImport(Rule):
             """,
             pymilvus_version="2.5",
         ),
+        Valid(
+            """
+            from pymilvus import Function, FunctionType, MilvusClient
+            """,
+            pymilvus_version="3.0",
+        ),
     ]
     INVALID = [
         Invalid(

@@ -81,6 +81,14 @@ class UnknownAttribute(Rule):
             client = MilvusClient("demo.db")
             client.add_collection_field("docs", "note", DataType.VARCHAR, max_length=64, nullable=True)
             """,
+            pymilvus_version="3.0",
+        ),
+        Valid(
+            """
+            from pymilvus import MilvusClient, DataType
+            client = MilvusClient("demo.db")
+            client.add_collection_field("docs", "note", DataType.VARCHAR, max_length=64, nullable=True)
+            """,
             pymilvus_version="2.6",
         ),
     ]
