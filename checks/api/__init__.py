@@ -265,3 +265,12 @@ def releases_with(predicate, than: str) -> tuple[list[str], list[str]]:
 
 def _number(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in release.split("."))
+
+
+def closest(name: str, candidates, cutoff: float = 0.75) -> str | None:
+    """The candidate `name` is most likely a slip of, for "did you mean" (difflib is imported
+    only here, once a finding needs a suggestion: the hook path never pays for it)."""
+    import difflib
+
+    found = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
+    return found[0] if found else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from checks import api
 from checks.api.calls import ApiCalls, Called
@@ -242,8 +241,7 @@ def _near_miss(name: str, candidates: list[str]) -> str | None:
     for candidate in public:  # vector_field -> vector_field_name
         if candidate.startswith(name + "_") and len(name) >= 5:
             return candidate
-    found = difflib.get_close_matches(name, public, n=1, cutoff=0.84)
-    return found[0] if found else None
+    return api.closest(name, public, cutoff=0.84)
 
 
 def _fold(name: str) -> str:

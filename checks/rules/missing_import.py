@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from checks import api
 from checks.api.calls import ApiCalls, conditional, guarded, names_set_by_user
@@ -152,12 +151,9 @@ class MissingImport(Rule):
             )
             return
         names = model.module_names(module) or frozenset()
-        meant = difflib.get_close_matches(name, [n for n in names if n[:1] != "_"], n=1)
-        if meant:
-            message = f"Use `{meant[0]}`, not `{name}`: {what}."
-        else:
-            message = f"Remove `{name}`: {what}."
-        self.report(node, message, hint=f"from {module} import {meant[0]}" if meant else None)
+        meant = api.closest(name, [n for n in names if n[:1] != "_"], cutoff=0.6)
+        message = f"Use `{meant}`, not `{name}`: {what}." if meant else f"Remove `{name}`: {what}."
+        self.report(node, message, hint=f"from {module} import {meant}" if meant else None)
 
 
 def _missing(model: api.ApiModel, module: str, name: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
 
 from checks import api
 from checks.api.calls import ApiCalls, Target, guarded, names_set_by_user
@@ -213,5 +212,4 @@ def _closest(model: api.ApiModel, target: Target, name: str) -> str | None:
         info = model.cls(target.name)
         candidates = info.methods | info.attributes if info else frozenset()
     public = [c for c in candidates if not c.startswith("_")]
-    found = difflib.get_close_matches(name, public, n=1, cutoff=0.75)
-    return found[0] if found else None
+    return api.closest(name, public)
