@@ -212,4 +212,4 @@ def _closest(model: api.ApiModel, target: Target, name: str) -> str | None:
         info = model.cls(target.name)
         candidates = info.methods | info.attributes if info else frozenset()
     public = [c for c in candidates if not c.startswith("_")]
-    return api.closest(name, public)
+    return api.closest(name, public, cutoff=0.85)
