@@ -7,7 +7,9 @@ internal error, with a one-line message on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -63,6 +65,10 @@ def _codes(text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM unwinds like Ctrl-C, so that --fix removes its temporary file and the workers
+    # are stopped (Python's default would end the process on the spot).
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return run(build_parser().parse_args(argv))
     except (UsageError, ConfigError) as exc:
@@ -145,7 +151,8 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
 
     # Biggest first, in small chunks, so that no worker is left with a big file at the end.
     todo.sort(key=lambda index: -_size(files[index][0]))
-    with ProcessPoolExecutor() as pool:
+    pool = ProcessPoolExecutor(initializer=_exit_with_parent, initargs=(os.getpid(),))
+    try:
         chunk = max(1, len(todo) // ((os.cpu_count() or 2) * 16))
         checked = pool.map(
             check_file,
@@ -157,7 +164,30 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
         )
         for index, result in zip(todo, checked, strict=True):
             results[index] = result
+    except BaseException:  # interrupted: stop the workers now, not after their chunks
+        for process in list((pool._processes or {}).values()):
+            process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end when the CLI is gone (killed with SIGKILL, nothing could stop us)."""
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def read_input(path: Path, explicit: bool) -> bytes | FileResult:

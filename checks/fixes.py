@@ -635,17 +635,36 @@ def rewrite_source(
     first = check_source(source, options, path)
     if first.error is not None:
         return RewriteResult(source, "", [], [], error=first.error)
-    rewrite = _Rewrite(source, options, path, rules, unsafe)
+    # libcst drops the last line end of a file that ends lines with CR only: fix it as LF
+    # (the same code to Python) and give the CRs back.
+    lone_cr = "\r" in source and "\n" not in source
+    rewrite = _Rewrite(
+        source.replace("\r", "\n") if lone_cr else source, options, path, rules, unsafe
+    )
     rewrite.diagnostics = first.diagnostics
+    if any(map(rewrite.fixable, first.diagnostics)) and not _libcst_keeps(rewrite.code):
+        return RewriteResult(source, "", [], first.diagnostics, error=NOT_KEPT)
     rewrite.run()
     if not rewrite.applied:
         return RewriteResult(source, "", [], first.diagnostics)
+    code = rewrite.code.replace("\n", "\r") if lone_cr else rewrite.code
     return RewriteResult(
-        rewrite.code,
-        unified_diff(source, rewrite.code, path),
-        rewrite.applied,
-        rewrite.diagnostics,
+        code, unified_diff(source, code, path), rewrite.applied, rewrite.diagnostics
     )
+
+
+NOT_KEPT = "a form feed before a statement, which the rewriter would drop; fix it by hand"
+
+
+def _libcst_keeps(source: str) -> bool:
+    """Whether libcst gives back every byte of `source` (it drops a form feed that begins a
+    statement's line). Checked only for sources with the characters at risk."""
+    if "\f" not in source:
+        return True
+    try:
+        return cst.parse_module(source).code == source
+    except Exception:  # libcst cannot parse it: each fix attempt gives up on its own
+        return True
 
 
 # The command line's --fix / --diff ---------------------------------------------------------
@@ -696,6 +715,8 @@ def fix_results(
             if fixable
             else RewriteResult(text, "")
         )
+        if rewrite.error == NOT_KEPT:
+            print(f"milvus-cto: {result.path}: not fixed: {NOT_KEPT}", file=err)
         if rewrite.error is not None or not rewrite.applied:
             if stdin is not None and write:
                 out.write(text)
@@ -711,7 +732,11 @@ def fix_results(
             out.write(rewrite.code)
         else:
             try:
-                write_atomically(result.path, rewrite.code.encode(encoding))
+                write_fixed(result.path, rewrite.code.encode(encoding), data)
+            except NotWritten as exc:
+                print(f"milvus-cto: {result.path}: not fixed: {exc}", file=err)
+                reported.append(result)
+                continue
             except OSError as exc:
                 print(f"milvus-cto: {result.path}: not written: {exc}", file=err)
                 reported.append(result)
@@ -742,26 +767,110 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise ValueError(f"cannot decode: {exc}") from None
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace the file's content in one step: a temporary file beside it, then a rename.
+class NotWritten(OSError):
+    """A fix that must not be written (read-only file, changed since read); says why."""
 
-    The file keeps its permissions; a symbolic link keeps pointing at the file it names.
+
+def write_fixed(path: str, data: bytes, original: bytes) -> None:
+    """Replace the file's content with `data`, keeping everything else about the file.
+
+    Refused (NotWritten) when the file is read-only or no longer holds `original` (someone
+    wrote to it while the fixes ran). The file keeps its owner, group and mode, and a symbolic
+    link keeps pointing at it. A file with other hard links, or one whose owner this user
+    cannot give a new file, is rewritten in place (a rename would part it from its links or
+    its owner); any other file is replaced in one step by a rename.
     """
     import os
-    import tempfile
+
+    target = os.path.realpath(path)
+    info = os.stat(target)
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise NotWritten("the file is read-only")
+    if info.st_nlink > 1:
+        _write_in_place(target, data, original)
+        return
+    try:
+        write_atomically(target, data, original=original, info=info)
+    except PermissionError:  # not allowed to give the new file the old one's owner
+        _write_in_place(target, data, original)
+
+
+def _unchanged(path: str, original: bytes) -> None:
+    if _read(path) != original:
+        raise NotWritten("the file changed while the fixes ran; run again")
+
+
+def _write_in_place(path: str, data: bytes, original: bytes) -> None:
+    with open(path, "r+b") as file:
+        if file.read() != original:
+            raise NotWritten("the file changed while the fixes ran; run again")
+        file.seek(0)
+        file.write(data)
+        file.truncate()
+        file.flush()
+
+
+def write_atomically(path: str, data: bytes, *, original: bytes | None = None, info=None) -> None:
+    """Replace the file's content in one step: a new file beside it, then a rename.
+
+    The new file gets the old one's mode, owner and group (PermissionError when this user may
+    not give it that owner); a symbolic link keeps pointing at the file it names. With
+    `original`, nothing is written unless the file still holds exactly those bytes. On Linux
+    the new file has no name until just before the rename (O_TMPFILE), so that a kill while it
+    is written leaves nothing behind.
+    """
+    import os
 
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
-    mode = os.stat(target).st_mode & 0o7777
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=directory)
+    info = info or os.stat(target)
+    fd, temporary = _new_file(directory, os.path.basename(target))
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
+            if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                os.fchown(file.fileno(), info.st_uid, info.st_gid)
+            os.fchmod(file.fileno(), info.st_mode & 0o7777)  # after chown, which clears setuid
             os.fsync(file.fileno())
-        os.chmod(temporary, mode)
+            if original is not None:
+                _unchanged(target, original)
+            if temporary is None:  # unnamed until now
+                temporary = _temporary_name(directory, os.path.basename(target))
+                _name(file.fileno(), temporary)
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
+
+
+def _new_file(directory: str, name: str) -> tuple[int, str | None]:
+    """A new file to write in `directory`: unnamed (O_TMPFILE) where the system allows it."""
+    import os
+
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            return os.open(directory, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600), None
+    temporary = _temporary_name(directory, name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    return os.open(temporary, flags, 0o600), temporary
+
+
+def _name(fd: int, path: str) -> None:
+    """Give the unnamed file `fd` the name `path` (linkat with AT_SYMLINK_FOLLOW: os.link
+    uses it only when given a directory descriptor)."""
+    import os
+
+    directory = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", os.path.basename(path), dst_dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _temporary_name(directory: str, name: str) -> str:
+    import os
+
+    return os.path.join(directory, f".{name}.{os.urandom(6).hex()}.milvus-cto.tmp")

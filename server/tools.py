@@ -1,8 +1,10 @@
 """The milvus-cto tools: thin calls into the checker (`checks/`) and the guide (`guide/`).
 
-Plain functions: the docstring is the tool's description, the type hints its schema. They run
-on worker threads (the checker is synchronous and CPU-bound), never execute the code they are
-given, and raise `ToolError` with a message meant for the model on any bad argument.
+Plain functions: the docstring is the tool's description, the type hints its schema. The
+checker is synchronous and CPU-bound: `server.workers.bounded` runs it on a thread for small
+inputs and in a child process, bounded in time and memory and stopped on cancellation, for
+large ones. The tools never execute the code they are given, and raise `ToolError` with a
+message meant for the model on any bad argument.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from server.models import (
 )
 from server.resources import rule_text
 from server.roots import allowed_file, client_roots
+from server.workers import bounded
 
 MAX_CODE_BYTES = 1_000_000  # 1 MB of UTF-8: larger inputs are refused with a tool error
 
@@ -53,7 +56,7 @@ EditionId = Annotated[
 ]
 
 
-def check_snippet(
+async def check_snippet(
     code: Code,
     pymilvus_version: Version = None,
     edition: EditionId = None,
@@ -74,11 +77,11 @@ def check_snippet(
     """
     _limit(code)
     options = _options(Path.cwd(), edition, pymilvus_version, select)
-    result = check_source(code, options, path="<snippet>")
+    result = await bounded(check_source, code, options, "<snippet>", size=len(code))
     return _check_result(options, result)
 
 
-def check_file(
+async def check_file(
     path: Annotated[
         str,
         Field(
@@ -105,11 +108,11 @@ def check_file(
     except OSError as exc:
         raise ToolError(f"cannot read {file}: {exc.strerror or exc}") from None
     options = _options(file.parent, None, None, None)
-    result = check_bytes(data, str(file), options)
+    result = await bounded(check_bytes, data, str(file), options, size=len(data))
     return FileCheckResult(path=str(file), **_check_result(options, result).model_dump())
 
 
-def rewrite_snippet(
+async def rewrite_snippet(
     code: Code,
     pymilvus_version: Version = None,
     rules: Annotated[
@@ -134,7 +137,14 @@ def rewrite_snippet(
     options = _options(Path.cwd(), None, pymilvus_version, None)
     selected = _codes(rules)
     try:
-        rewritten = rewrite_source(code, options, rules=list(selected) or None, unsafe=unsafe)
+        rewritten = await bounded(
+            rewrite_source,
+            code,
+            options,
+            rules=list(selected) or None,
+            unsafe=unsafe,
+            size=len(code),
+        )
     except RecursionError:
         raise ToolError("the code is nested too deeply to rewrite") from None
     if rewritten.error is not None:

@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 from unittest import mock
 
+import anyio
 import hypothesmith
 import pytest
 from hook_runner import run_hook_main
@@ -89,7 +90,7 @@ def test_check_source_never_raises_on_token_soup(text):
 @given(st.text() | st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join))
 def test_mcp_check_snippet_never_raises_on_text(text):
     tools = pytest.importorskip("server.tools")
-    result = tools.check_snippet(PRELUDE + text)
+    result = anyio.run(tools.check_snippet, PRELUDE + text)
     assert result.parse_error is None or result.diagnostics == []
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 
+import anyio
 import pytest
 from hook_runner import run_hook_main
 
@@ -184,12 +185,12 @@ def test_server_tools_refuse_or_answer_past_the_limits():
     from mcp.server.mcpserver.exceptions import ToolError
 
     with pytest.raises(ToolError, match="limit is 1 MB"):
-        tools.check_snippet("x = 1\n" * 200_000)
-    result = tools.check_snippet(deep("attributes", 6000))
+        anyio.run(tools.check_snippet, "x = 1\n" * 200_000)
+    result = anyio.run(tools.check_snippet, deep("attributes", 6000))
     assert result.parse_error and "nested too deeply" in result.parse_error
     with pytest.raises(ToolError, match="nested too deeply"):
-        tools.rewrite_snippet(deep("unary operators", 6000))
-    rewritten = tools.rewrite_snippet(deep("binary operators", 2000))
+        anyio.run(tools.rewrite_snippet, deep("unary operators", 6000))
+    rewritten = anyio.run(tools.rewrite_snippet, deep("binary operators", 2000))
     ast.parse(rewritten.code)
 
 

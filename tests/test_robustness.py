@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -398,3 +399,269 @@ async def test_check_file_works_in_the_working_directory_when_roots_list_fails(
         assert [d["code"] for d in result.structured_content["diagnostics"]] == ["MV001"]
         outside = await client.call_tool("check_file", {"path": "/etc/hostname"})
         assert outside.is_error and "refusing to read" in outside.content[0].text
+
+
+# --- --fix keeps what it should keep ----------------------------------------------------------
+
+UNLOADED_IN_DEF = (
+    "from pymilvus import MilvusClient\n"
+    "\n"
+    "def run(schema):\n"
+    '    client = MilvusClient("milvus_demo.db")\n'
+    '    client.create_collection("docs", schema=schema)\n'
+    '    return client.search("docs", data=[[0.1] * 8], limit=3)\n'
+)
+LOAD_IN_DEF = '    client.load_collection("docs")\n'
+FIXED_IN_DEF = UNLOADED_IN_DEF.replace("    return", LOAD_IN_DEF + "    return")
+
+
+def fix(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "checks", "--fix", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+    )
+
+
+@AS_ROOT
+def test_fix_by_root_keeps_the_owner_group_and_mode(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(UNLOADED_IN_DEF)
+    os.chown(app, 4242, 4343)
+    os.chmod(app, 0o640)
+    assert fix(app).returncode == 0
+    info = app.stat()
+    assert app.read_text() == FIXED_IN_DEF
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4242, 4343, 0o640)
+
+
+def test_fix_keeps_hard_links(tmp_path):
+    app, other = tmp_path / "app.py", tmp_path / "same.py"
+    app.write_text(UNLOADED_IN_DEF)
+    os.link(app, other)
+    assert fix(app).returncode == 0
+    assert app.stat().st_ino == other.stat().st_ino
+    assert other.read_text() == FIXED_IN_DEF
+
+
+def test_fix_refuses_a_read_only_file(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(UNLOADED_IN_DEF)
+    app.chmod(0o444)
+    process = fix(app)
+    assert process.returncode == 1
+    assert f"milvus-cto: {app}: not fixed: the file is read-only" in process.stderr
+    assert app.read_text() == UNLOADED_IN_DEF and stat.S_IMODE(app.stat().st_mode) == 0o444
+
+
+def test_fix_keeps_carriage_returns_of_a_cr_only_file(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_bytes(UNLOADED_IN_DEF.replace("\n", "\r").encode())
+    assert fix(app).returncode == 0
+    assert app.read_bytes() == FIXED_IN_DEF.replace("\n", "\r").encode()
+
+
+def test_fix_leaves_a_file_whose_form_feed_the_rewriter_would_drop(tmp_path):
+    app = tmp_path / "app.py"
+    source = UNLOADED_IN_DEF.replace("\ndef run", "\n\x0cdef run")
+    app.write_text(source)
+    process = fix(app)
+    assert process.returncode == 1
+    assert "not fixed: a form feed before a statement" in process.stderr
+    assert app.read_text() == source
+    # A form feed on a line of its own is kept, and the file fixed.
+    app.write_text(UNLOADED_IN_DEF.replace("\ndef run", "\n\x0c\ndef run"))
+    assert fix(app).returncode == 0
+    assert app.read_text() == FIXED_IN_DEF.replace("\ndef run", "\n\x0c\ndef run")
+
+
+def test_fix_does_not_overwrite_a_line_written_while_it_ran(tmp_path, monkeypatch, capsys):
+    from checks import fixes
+    from checks.engine import Options
+    from checks.sources import check_bytes
+
+    app = tmp_path / "app.py"
+    app.write_text(UNLOADED_IN_DEF)
+    real = fixes.rewrite_source
+
+    def slow_rewrite(*args, **kwargs):
+        with app.open("a") as file:
+            file.write("print('written meanwhile')\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fixes, "rewrite_source", slow_rewrite)
+    result = check_bytes(app.read_bytes(), str(app), Options())
+    [reported] = fixes.fix_results([result], Options(), write=True)
+    assert reported.diagnostics == result.diagnostics
+    assert app.read_text() == UNLOADED_IN_DEF + "print('written meanwhile')\n"
+    assert "not fixed: the file changed while the fixes ran" in capsys.readouterr().err
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from checks import fixes
+
+    app = tmp_path / "app.py"
+    app.write_text(UNLOADED_IN_DEF)
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fixes.write_fixed(str(app), FIXED_IN_DEF.encode(), UNLOADED_IN_DEF.encode())
+    assert [p.name for p in tmp_path.iterdir()] == ["app.py"]
+    assert app.read_text() == UNLOADED_IN_DEF
+
+
+def test_a_kill_while_the_fixed_file_is_written_leaves_no_temporary_file(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(UNLOADED_IN_DEF)
+    script = (
+        "import os, signal, sys\n"
+        "from checks import fixes\n"
+        "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "fixes.write_fixed(sys.argv[1], b'new', open(sys.argv[1], 'rb').read())\n"
+    )
+    process = subprocess.run([sys.executable, "-c", script, str(app)], cwd=ROOT)
+    assert process.returncode == -signal.SIGKILL
+    assert [p.name for p in tmp_path.iterdir()] == ["app.py"]
+    assert app.read_text() == UNLOADED_IN_DEF
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killing_the_cli_stops_its_workers(tmp_path, sig):
+    from checks.cli import PARALLEL_THRESHOLD
+
+    module = "from pymilvus import MilvusClient\n" + "".join(
+        f"def f{i}(c: MilvusClient):\n    return c.search('docs', data=[[0.1] * 8], limit={i})\n"
+        for i in range(1500)
+    )
+    for index in range(PARALLEL_THRESHOLD * 2):
+        (tmp_path / f"m{index}.py").write_text(module)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "checks", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(children_of(cli.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        workers = children_of(cli.pid)
+        assert workers, "no workers started"
+        time.sleep(0.5)
+        cli.send_signal(sig)
+        assert cli.wait(timeout=10) == (143 if sig == signal.SIGTERM else -signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(workers)
+    finally:
+        cli.kill()
+        for pid in alive(workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+# --- MCP tools bounded in time and memory per call ------------------------------------------
+
+
+def big_snippet(functions: int) -> str:
+    body = UNLOADED_IN_DEF.split("\n", 2)[2]
+    return "from pymilvus import MilvusClient\n\n" + "".join(
+        body.replace("def run(", f"def run{i}(") for i in range(functions)
+    )
+
+
+def workers_of_this_process() -> set[int]:
+    return {
+        pid
+        for pid in alive(children_of(os.getpid()))
+        if b"server.workers" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    }
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_large_rewrite_stops_its_worker_and_small_calls_stay_fast():
+    import anyio
+    from mcp import Client
+
+    from server.app import mcp
+
+    big = big_snippet(1000)  # ~250 KB: minutes of work without the bound
+    async with Client(mcp) as client:
+        async with anyio.create_task_group() as group:
+            group.start_soon(client.call_tool, "rewrite_snippet", {"code": big})
+            with anyio.fail_after(30):
+                while not workers_of_this_process():
+                    await anyio.sleep(0.05)
+            workers = workers_of_this_process()
+            start = time.monotonic()
+            small = await client.call_tool("check_snippet", {"code": SEARCH_BEFORE_LOAD})
+            assert time.monotonic() - start < 1.5
+            assert [d["code"] for d in small.structured_content["diagnostics"]] == ["MV001"]
+            group.cancel_scope.cancel()
+        with anyio.fail_after(5):
+            while alive(workers):
+                await anyio.sleep(0.05)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("budget", ["TIME_SECONDS", "MEMORY_BYTES"])
+async def test_a_large_rewrite_over_budget_ends_with_a_clear_error(monkeypatch, budget):
+    from mcp import Client
+
+    from server import workers
+    from server.app import mcp
+
+    monkeypatch.setattr(workers, budget, {"TIME_SECONDS": 1, "MEMORY_BYTES": 60 * 1024**2}[budget])
+    async with Client(mcp) as client:
+        start = time.monotonic()
+        result = await client.call_tool("rewrite_snippet", {"code": big_snippet(1000)})
+        assert time.monotonic() - start < 30
+    assert result.is_error
+    expected = "no answer within 1 s" if budget == "TIME_SECONDS" else "needs more than 60 MB"
+    assert expected in result.content[0].text
+    assert not workers_of_this_process()
+
+
+@pytest.mark.anyio
+async def test_a_large_snippet_within_budget_gets_its_answer():
+    from mcp import Client
+
+    from server import workers
+    from server.app import mcp
+
+    code = big_snippet(workers.IN_PROCESS_BYTES // 150)
+    assert len(code) > workers.IN_PROCESS_BYTES
+    async with Client(mcp) as client:
+        checked = await client.call_tool("check_snippet", {"code": code})
+        assert not checked.is_error, checked.content
+        assert {d["code"] for d in checked.structured_content["diagnostics"]} == {"MV001"}
