@@ -160,12 +160,18 @@ def test_cli_reports_each_oversize_or_deep_file_and_checks_the_rest(tmp_path):
 
 def test_cli_fix_leaves_code_too_deep_for_libcst_alone(tmp_path):
     path = tmp_path / "deep.py"
-    path.write_text(deep("binary operators", 900))
+    # The finding's own statement is too deep for libcst: it stays as it is.
+    path.write_text(HEAD.replace("limit=3", "limit=3" + " + 1" * 900))
     before = path.read_text()
     proc = run_cli("--fix", str(path))
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1  # the MV007 finding remains
     assert path.read_text() == before
+    # Deep code elsewhere does not stop the fix: libcst is given the finding's statement only.
+    path.write_text(deep("binary operators", 900))
+    proc = run_cli("--fix", str(path))
+    assert proc.returncode == 0, proc.stdout
+    assert path.read_text() == deep("binary operators", 900).replace('"strong"', '"Strong"')
 
 
 def test_cli_stdin_over_the_limit(tmp_path):

@@ -665,3 +665,43 @@ async def test_a_large_snippet_within_budget_gets_its_answer():
         checked = await client.call_tool("check_snippet", {"code": code})
         assert not checked.is_error, checked.content
         assert {d["code"] for d in checked.structured_content["diagnostics"]} == {"MV001"}
+
+
+# --- Cost of a big file -----------------------------------------------------------------------
+
+
+def cpu(fn, *args):
+    start = time.process_time()
+    result = fn(*args)
+    return time.process_time() - start, result
+
+
+def test_the_diff_of_many_fixes_in_a_big_file_costs_linear_time():
+    from checks.fixes import unified_diff
+
+    def changed(functions):
+        before = big_snippet(functions)
+        return before, before.replace("    return client.search", LOAD_IN_DEF + "    return")
+
+    small, _ = cpu(unified_diff, *changed(1000))
+    big, diff = cpu(unified_diff, *changed(4000))
+    assert diff.count("\n+" + LOAD_IN_DEF) == 4000
+    assert big < 8 * max(small, 0.01)  # difflib alone: size × changes, 16 times
+
+
+def test_fixing_a_big_file_costs_about_as_much_as_checking_it():
+    from checks.engine import Options, check_source
+    from checks.fixes import rewrite_source
+
+    # 12,000 lines; one function in 20 has a finding to fix.
+    functions = big_snippet(2000).split("\ndef ")
+    loaded = LOAD_IN_DEF + "    return client.search"
+    code = "\ndef ".join(
+        f if i % 20 == 1 else f.replace("    return client.search", loaded)
+        for i, f in enumerate(functions)
+    )
+    checked, _ = cpu(check_source, code, Options())
+    fixed, result = cpu(rewrite_source, code, Options())
+    assert len(result.applied) == 100
+    # libcst on the whole module at every step cost about ten checks.
+    assert fixed < 5 * checked, (fixed, checked)

@@ -15,6 +15,8 @@ _UNAMBIGUOUS = {level.lower(): level for level in VALID_LEVELS} | {"eventual": "
 class SpellConsistencyLevel(Fixer):
     """Replace a misspelt consistency level with the one name it can mean."""
 
+    local = True
+
     def leave_SimpleString(self, original_node, updated_node):
         diagnostic = self.diagnostic_for(original_node)
         if diagnostic is None:

@@ -10,6 +10,8 @@ from checks.rules.base import Invalid, Rule
 class InsertLoadCall(Fixer):
     """Insert the load call as a statement of its own before the statement holding the read."""
 
+    local = True
+
     def leave_Module(self, original_node, updated_node):
         return self.insert_before(
             original_node,

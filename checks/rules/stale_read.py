@@ -15,6 +15,8 @@ STALE_LEVELS = {"Bounded", "Eventually", 2, 3}
 class ReadWithStrongConsistency(Fixer):
     """Replace the stale read's consistency level with "Strong"."""
 
+    local = True
+
     def leave_SimpleString(self, original_node, updated_node):
         return self._strong(original_node, updated_node)
 

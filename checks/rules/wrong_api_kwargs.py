@@ -73,6 +73,8 @@ def keywords_covered(options, receiver: str, method: str) -> frozenset[str]:
 class RenameKeyword(Fixer):
     """Rename the keyword to the one the receiver's API reads; the value stays as written."""
 
+    local = True
+
     def leave_Arg(self, original_node, updated_node):
         if original_node.keyword is None or not self.pending:
             return updated_node
