@@ -7,7 +7,9 @@ wants to judge while visiting and asks in `visit_flow` when `flow.node` is the `
 
 from __future__ import annotations
 
-from checks.collection.facts import Collection
+import ast
+
+from checks.collection.facts import Collection, Field
 from checks.collection.reader import ModuleReader, receiver_key
 from checks.semantic import Scope
 from checks.signatures import MethodCall
@@ -56,6 +58,11 @@ class CollectionModel:
         if call.receiver == "Collection":
             return self.collection(call.owner.name, api="orm")
         return None
+
+    def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
+        """A `FieldSchema(...)` or `schema.add_field(...)` call read as a Field (None for other
+        calls, or when its name is not a literal); readable at any time."""
+        return self.sources[0].field_definition(call, scope)
 
     def names(self) -> set[str]:
         """Every collection name the module creates, indexes or sets properties of."""

@@ -487,6 +487,20 @@ class ModuleReader:
             functions=UNKNOWN if functions is None else tuple(functions),
         )
 
+    def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "add_field":
+            # On a schema we cannot trace (a parameter), a pymilvus DataType still tells.
+            read = self._field(call, scope, "CollectionSchema.add_field", "field_name", "datatype")
+            if read is None or (
+                read.dtype is UNKNOWN and self.schema_node(func.value, scope) is None
+            ):
+                return None
+            return read
+        if self.model.qualname(func, scope) == FIELD_SCHEMA:
+            return self._field(call, scope, "FieldSchema", "name", "dtype")
+        return None
+
     def _field(self, expr, scope, api, name_param, type_param) -> Field | None:
         model = self.model
         bound = model.binding(expr, scope) if isinstance(expr, ast.Name) else None

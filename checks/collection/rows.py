@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from checks.semantic import Scope, SemanticModel
@@ -31,14 +32,44 @@ def literal_rows(model: SemanticModel, data: ast.expr, scope: Scope) -> list[ast
     return None
 
 
-def literal_keys(row: ast.Dict) -> dict[str, ast.expr] | None:
-    """The row's keys and values when every key is a literal string (no `**other`)."""
+@dataclass(frozen=True)
+class Row:
+    """A row dict whose keys are all literal strings: key -> key node, key -> value node."""
+
+    node: ast.Dict
+    keys: dict[str, ast.expr]
+    values: dict[str, ast.expr]
+
+
+def literal_row(row: ast.Dict) -> Row | None:
+    """The row, when every key is a literal string (no `**other`)."""
     keys: dict[str, ast.expr] = {}
+    values: dict[str, ast.expr] = {}
     for key, value in zip(row.keys, row.values, strict=True):
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             return None
-        keys[key.value] = value
-    return keys
+        keys[key.value], values[key.value] = key, value
+    return Row(row, keys, values)
+
+
+def keys_may_change(model: SemanticModel, key: str) -> bool:
+    """Somewhere the module sets or deletes `x[key]`, or calls update/setdefault/pop: rows held
+    in a name may gain or lose that key before they are written."""
+    for node, _ in model.nodes:
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, (ast.Store, ast.Del))
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == key
+        ):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("update", "setdefault", "pop")
+        ):
+            return True
+    return False
 
 
 def vector_length(model: SemanticModel, expr: ast.expr, scope: Scope, depth: int = 0) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from checks.collection import UNKNOWN
-from checks.collection.rows import literal_rows
+from checks.collection.rows import keys_may_change, literal_rows
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 from checks.semantic import Scope
@@ -223,7 +223,7 @@ class AutoIdWithIds(Rule):
             schema.quick
             and not schema.pk_auto_id
             and all(_lacks(row, pk) for row in rows)
-            and not (isinstance(data, ast.Name) and self._keys_added(pk))
+            and not (isinstance(data, ast.Name) and keys_may_change(self.ctx.model, pk))
         ):
             self.report(
                 call,
@@ -231,24 +231,6 @@ class AutoIdWithIds(Rule):
                 f"makes `{pk}` a required primary key.",
                 hint="pymilvus raises DataNotMatchException: Insert missed an field",
             )
-
-    def _keys_added(self, key: str) -> bool:
-        """Somewhere the module sets `x[key] = ...` or calls update/setdefault: rows may change."""
-        for node, _ in self.ctx.model.nodes:
-            if (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.ctx, ast.Store)
-                and isinstance(node.slice, ast.Constant)
-                and node.slice.value == key
-            ):
-                return True
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("update", "setdefault")
-            ):
-                return True
-        return False
 
 
 def _gives(row: ast.Dict, key: str) -> bool:

@@ -1,0 +1,97 @@
+"""What the rules that judge calls against the collection model share."""
+
+from __future__ import annotations
+
+import ast
+from typing import ClassVar
+
+from checks.collection.facts import UNKNOWN, Collection, Schema
+from checks.collection.rows import Row, literal_row, literal_rows
+from checks.rules.base import Rule
+from checks.semantic import Scope, has_star_kwargs
+from checks.signatures import MethodCall
+
+
+class CollectionRule(Rule):
+    """Collects the calls of `methods` on known clients and ORM collections while the traversal
+    runs, and judges each once the module is done (`judge`), when the module shows the schema of
+    the collection it acts on."""
+
+    methods: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections
+        self.calls: list[tuple[MethodCall, Scope]] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        call = self.ctx.method_call(node, *self.methods)
+        if call is None or has_star_kwargs(node):
+            return
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            return
+        self.calls.append((call, self.ctx.scope))
+
+    def visit_flow(self, flow) -> None:
+        if not isinstance(flow.node, ast.Module):
+            return
+        for call, scope in self.calls:
+            collection = self.collections.of_call(call, scope)
+            if collection is not None and collection.schema is not None:
+                self.judge(call, collection, collection.schema, scope)
+
+    def judge(self, call: MethodCall, collection: Collection, schema: Schema, scope: Scope) -> None:
+        raise NotImplementedError
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def rows(self, call: MethodCall, scope: Scope) -> list[Row] | None:
+        """The literal rows an insert/upsert writes; None when any row is not a dict display
+        with literal keys only."""
+        data = call.argument("data")
+        found = literal_rows(self.ctx.model, data, scope) if data is not None else None
+        if not found:
+            return None
+        rows = [literal_row(row) for row in found]
+        return None if any(r is None for r in rows) else rows
+
+    def string_list(self, expr: ast.expr | None, scope: Scope) -> list[tuple[str, ast.expr]] | None:
+        """A list or tuple of literal strings (written there or bound once): (value, node)."""
+        model = self.ctx.model
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Name) and not model.mutated(expr):
+            bound = model.binding(expr, scope)
+            if bound is not None:
+                expr, scope = bound
+        if not isinstance(expr, (ast.List, ast.Tuple)):
+            return None
+        found = []
+        for element in expr.elts:
+            value = model.string(element, scope)
+            if value is None:
+                return None
+            found.append((value, element))
+        return found
+
+
+def label(collection: Collection, field: str | None = None) -> str:
+    """`'docs'` or `vector` of 'docs', for messages."""
+    return f"`{field}` of '{collection.name}'" if field else f"'{collection.name}'"
+
+
+def certain(value) -> bool:
+    return value is not UNKNOWN and value is not None
+
+
+def searched_field(call: MethodCall, schema: Schema, model, scope: Scope):
+    """The field a search runs on: its literal `anns_field`, else the collection's only vector
+    field. None when not certain."""
+    given = call.argument("anns_field")
+    if given is not None:
+        name = model.string(given, scope)
+        return schema.field(name) if name is not None else None
+    vectors = schema.vector_fields
+    if vectors is UNKNOWN or len(vectors) != 1:
+        return None
+    return vectors[0]
