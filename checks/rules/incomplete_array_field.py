@@ -15,6 +15,7 @@ class IncompleteArrayField(Rule):
     code = "MV133"
     name = "incomplete-array-field"
     severity = "error"
+    pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 
     VALID = [

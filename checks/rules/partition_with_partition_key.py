@@ -22,6 +22,7 @@ class PartitionWithPartitionKey(CollectionRule):
     code = "MV135"
     name = "partition-with-partition-key"
     severity = "error"
+    pymilvus = ">=2.2"
     editions = frozenset({"2026.11"})
     methods = tuple(_PARTITION_ARGUMENTS)
 

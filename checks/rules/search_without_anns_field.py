@@ -13,6 +13,7 @@ class SearchWithoutAnnsField(CollectionRule):
     code = "MV136"
     name = "search-without-anns-field"
     severity = "error"
+    pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
     methods = ("search", "search_iterator")
 

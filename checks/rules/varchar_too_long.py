@@ -60,5 +60,5 @@ class VarcharTooLong(CollectionRule):
                     f"Shorten this value to {limit} characters or raise max_length: "
                     f"{label(collection, key)} has max_length={limit} and the value has "
                     f"{len(text)}, so the {call.method} is rejected.",
-                    hint="max_length counts bytes of UTF-8 on the server; raise it up to 65535",
+                    hint="max_length may be raised up to 65535",
                 )
