@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
-from checks.collection.facts import UNKNOWN, Collection, Schema
+from checks.collection.facts import UNKNOWN, Collection, Field, Schema
 from checks.collection.rows import Row, literal_row, literal_rows
 from checks.rules.base import Rule
 from checks.semantic import Scope, has_star_kwargs
@@ -73,6 +73,22 @@ class CollectionRule(Rule):
                 return None
             found.append((value, element))
         return found
+
+
+class FieldRule(Rule):
+    """Judges each field definition (`FieldSchema(...)`, `schema.add_field(...)`) as written."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections
+
+    def visit_Call(self, node: ast.Call) -> None:
+        field = self.collections.field_definition(node, self.ctx.scope)
+        if field is not None and not has_star_kwargs(node):
+            self.judge_field(node, field)
+
+    def judge_field(self, call: ast.Call, field: Field) -> None:
+        raise NotImplementedError
 
 
 def label(collection: Collection, field: str | None = None) -> str:

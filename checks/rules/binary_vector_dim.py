@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from checks.rules.base import Invalid, Rule
+from checks.collection.checking import FieldRule
+from checks.rules.base import Invalid
 
 
-class BinaryVectorDim(Rule):
+class BinaryVectorDim(FieldRule):
     """A BINARY_VECTOR field whose dim is not a multiple of 8."""
 
     code = "MV132"
@@ -50,19 +51,12 @@ class BinaryVectorDim(Rule):
         ),
     ]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.collections = ctx.collections
-
-    def visit_Call(self, node: ast.Call) -> None:
-        field = self.collections.field_definition(node, self.ctx.scope)
-        if field is None or field.dtype != "BINARY_VECTOR":
-            return
+    def judge_field(self, call: ast.Call, field) -> None:
         dim = field.dim
-        if not isinstance(dim, int) or dim % 8 == 0:
+        if field.dtype != "BINARY_VECTOR" or not isinstance(dim, int) or dim % 8 == 0:
             return
         self.report(
-            node,
+            call,
             f"Make the dim of `{field.name}` a multiple of 8 (e.g. {(dim // 8 + 1) * 8}): a "
             f"BINARY_VECTOR stores 8 dimensions per byte, and the server rejects dim={dim}.",
             hint="binary vectors are written as bytes of dim / 8",

@@ -146,23 +146,20 @@ class HitKeyNotPrimary(Rule):
                     hint="hits look like {pk_name: ..., 'distance': ..., 'entity': {...}}",
                 )
 
-    def _search_of_hit(self, hit: ast.expr, scope: Scope):
-        """The search call whose one hit `hit` is: `res[i][j]`, or a loop over hits."""
-        if isinstance(hit, ast.Subscript):
-            return self._search_of_hits(hit.value, scope)
-        if isinstance(hit, ast.Name):
-            loop = self._loop_of(hit, scope)
-            return self._search_of_hits(*loop) if loop is not None else None
-        return None
-
-    def _search_of_hits(self, hits: ast.expr, scope: Scope):
-        """The search call whose list of hits for one query `hits` is."""
-        if isinstance(hits, ast.Subscript):
-            return self._search_result(hits.value, scope)
-        if isinstance(hits, ast.Name):
-            loop = self._loop_of(hits, scope)
-            return self._search_result(*loop) if loop is not None else None
-        return None
+    def _search_of_hit(self, hit: ast.expr, scope: Scope, depth: int = 2):
+        """The search call whose one hit `hit` is (`res[i][j]`, or loops over `res` and its
+        hits): `depth` levels of indexing or iteration down from the search's result."""
+        for _ in range(depth):
+            if isinstance(hit, ast.Subscript):
+                hit = hit.value
+            elif isinstance(hit, ast.Name):
+                loop = self._loop_of(hit, scope)
+                if loop is None:
+                    return None
+                hit, scope = loop
+            else:
+                return None
+        return self._search_result(hit, scope)
 
     def _search_result(self, result: ast.expr, scope: Scope):
         model = self.ctx.model

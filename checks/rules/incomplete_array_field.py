@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from checks.rules.base import Invalid, Rule
+from checks.collection.checking import FieldRule
+from checks.rules.base import Invalid
 
 MAX_CAPACITY = 4096  # the server's defaultMaxArrayCapacity
 
 
-class IncompleteArrayField(Rule):
+class IncompleteArrayField(FieldRule):
     """An ARRAY field without element_type or max_capacity, or with max_capacity above 4096."""
 
     code = "MV133"
@@ -59,32 +60,27 @@ class IncompleteArrayField(Rule):
         ),
     ]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.collections = ctx.collections
-
-    def visit_Call(self, node: ast.Call) -> None:
-        field = self.collections.field_definition(node, self.ctx.scope)
-        if field is None or field.dtype != "ARRAY" or any(k.arg is None for k in node.keywords):
+    def judge_field(self, call: ast.Call, field) -> None:
+        if field.dtype != "ARRAY":
             return
         name = f"`{field.name}`"
         if field.element_type is None:
             self.report(
-                node,
+                call,
                 f"Give the ARRAY field {name} an element_type: the server has no default and "
                 "rejects the schema.",
                 hint="e.g. element_type=DataType.INT64 (or VARCHAR with max_length)",
             )
         elif field.max_capacity is None:
             self.report(
-                node,
+                call,
                 f"Give the ARRAY field {name} a max_capacity (1 to {MAX_CAPACITY}): the server "
                 "rejects an array field without one.",
                 hint="max_capacity is the most elements one row's array may hold",
             )
         elif isinstance(field.max_capacity, int) and not 0 < field.max_capacity <= MAX_CAPACITY:
             self.report(
-                node,
+                call,
                 f"Lower max_capacity of {name} to {MAX_CAPACITY} or less: the server rejects "
                 f"max_capacity={field.max_capacity}.",
                 hint="store longer lists in a JSON field, or split them over rows",
