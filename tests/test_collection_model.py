@@ -182,3 +182,32 @@ def test_a_schema_in_a_main_block_is_certain():
         """
     )
     assert model.collection("docs", receiver="client").schema.complete
+
+
+def test_a_name_held_in_a_constant_or_set_once_on_self_is_one_collection():
+    model = model_of(
+        """
+        import os
+        from pymilvus import MilvusClient, DataType
+        COLLECTION = os.environ.get("COLLECTION", "docs")
+        client = MilvusClient("demo.db")
+        client.create_collection(COLLECTION, dimension=8)
+        class Store:
+            def __init__(self, name):
+                self.client = MilvusClient("demo.db")
+                self.collection_name = name
+                schema = self.client.create_schema()
+                schema.add_field("pk", DataType.INT64, is_primary=True)
+                schema.add_field("vec", DataType.FLOAT_VECTOR, dim=4)
+                self.client.create_collection(self.collection_name, schema=schema)
+            def add(self, rows, collection_name):
+                self.client.insert(self.collection_name, rows)
+                self.client.insert(collection_name, rows)
+        """
+    )
+    [constant] = [k for k in model.names() if k.startswith("COLLECTION@")]
+    quick = model.collection(constant, receiver="client")
+    assert quick.schema.quick and quick.name == "COLLECTION" and not quick.literal
+    [held] = [k for k in model.names() if k.startswith("self.collection_name@")]
+    store = model.collection(held, receiver="self.client")
+    assert store.schema.names == ("pk", "vec")

@@ -92,8 +92,10 @@ class FieldRule(Rule):
 
 
 def label(collection: Collection, field: str | None = None) -> str:
-    """`'docs'` or `vector` of 'docs', for messages."""
-    return f"`{field}` of '{collection.name}'" if field else f"'{collection.name}'"
+    """`'docs'` or `vector` of 'docs' (`self.collection_name` for a name held in one), for
+    messages."""
+    name = f"'{collection.name}'" if collection.literal else f"`{collection.name}`"
+    return f"`{field}` of {name}" if field else name
 
 
 def certain(value) -> bool:

@@ -188,7 +188,8 @@ class Collection:
     in different ways). `indexes` is UNKNOWN when an index may be built where we cannot see.
     """
 
-    name: str
+    name: str  # the literal name, or the expression that holds it (`self.collection_name`)
+    key: str  # how the model tells collections apart (`name@binding` for an expression)
     api: str  # "client" (MilvusClient / AsyncMilvusClient) or "orm"
     receiver: str | None  # the client as written (`client`, `self.client`); None for the ORM
     created: ast.Call | None  # the one creating call, None when only opened
@@ -196,6 +197,11 @@ class Collection:
     indexes: tuple[IndexDef, ...] | _Unknown
     with_index_params: bool | _Unknown  # created with index_params= (or quick setup)
     properties: dict[str, object] | _Unknown  # created/altered with these literal properties
+
+    @property
+    def literal(self) -> bool:
+        """Named by a string literal (else by a name that holds one fixed value)."""
+        return self.key == self.name
 
     def index_on(self, field_name: str) -> tuple[IndexDef, ...] | _Unknown:
         """The definitions of the index on a field (empty: certainly none in this module)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from checks.collection.facts import Collection, Field
-from checks.collection.reader import ModuleReader, receiver_key
+from checks.collection.reader import ModuleReader, collection_key, receiver_key
 from checks.semantic import Scope
 from checks.signatures import MethodCall
 
@@ -35,8 +35,9 @@ class CollectionModel:
     def collection(
         self, name: str | None, *, api: str = "client", receiver: str | None = None
     ) -> Collection | None:
-        """What the module certainly says about collection `name` reached through `receiver`
-        (a client as written, see `receiver_key`; None for the ORM). None: nothing certain."""
+        """What the module certainly says about collection `name` (a literal name, or a
+        `collection_key`) reached through `receiver` (a client as written, see `receiver_key`;
+        None for the ORM). None: nothing certain."""
         if name is None:
             return None
         version = tuple(source.version for source in self.sources)
@@ -53,7 +54,7 @@ class CollectionModel:
     def of_call(self, call: MethodCall, scope: Scope) -> Collection | None:
         """The collection a method call on a known client or ORM collection acts on."""
         if call.api == "client":
-            name = self.ctx.model.string(call.argument("collection_name"), scope)
+            name = collection_key(self.ctx.model, call.argument("collection_name"), scope)
             return self.collection(name, receiver=receiver_key(call.call.func.value))
         if call.receiver == "Collection":
             return self.collection(call.owner.name, api="orm")

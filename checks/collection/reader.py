@@ -161,7 +161,7 @@ class ModuleReader:
             # Someone else's helper (or another library) may create or index this collection:
             # read the call as MilvusClient's.
             api = f"MilvusClient.{method}"
-            name = self.model.string(argument(call, api, "collection_name"), ctx.scope)
+            name = collection_key(self.model, argument(call, api, "collection_name"), ctx.scope)
             if name is not None:
                 self.foreign.add(name)
                 self.version += 1
@@ -169,7 +169,7 @@ class ModuleReader:
     def _client_method(self, call: ast.Call, method: str) -> None:
         ctx = self.ctx
         api = f"MilvusClient.{method}"  # AsyncMilvusClient takes the same arguments
-        name = self.model.string(argument(call, api, "collection_name"), ctx.scope)
+        name = collection_key(self.model, argument(call, api, "collection_name"), ctx.scope)
         receiver = receiver_key(call.func.value)
         self.version += 1
         if method == "alter_collection_properties":
@@ -374,7 +374,8 @@ class ModuleReader:
         ):
             schema = self._creation_schema(mine[0])
         return Collection(
-            name=name,
+            name=name.split("@", 1)[0],
+            key=name,
             api=api,
             receiver=receiver,
             created=created,
@@ -644,6 +645,30 @@ class ModuleReader:
             for key, value in zip(mapping.keys, mapping.values, strict=True):
                 merged[key.value] = self._param(value, scope)
         return merged
+
+
+def collection_key(model, expr: ast.AST | None, scope: Scope) -> str | None:
+    """How the module names a collection: its literal name, or a name that holds one fixed
+    value, as `text@binding` (`COLLECTION = os.environ["C"]` bound once; `self.collection_name`
+    assigned once in its class). None for anything else (a parameter, a loop variable)."""
+    if expr is None:
+        return None
+    literal = model.string(expr, scope)
+    if literal is not None:
+        return literal
+    if isinstance(expr, ast.Name):
+        bound = model.binding(expr, scope)
+        return f"{expr.id}@{id(bound[0])}" if bound is not None else None
+    if (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id == scope.self_name
+        and scope.class_scope is not None
+    ):
+        assigned = scope.class_scope.self_attrs.get(expr.attr, ())
+        if len(assigned) == 1 and isinstance(assigned[0], tuple):
+            return f"self.{expr.attr}@{id(scope.class_scope)}"
+    return None
 
 
 def receiver_key(receiver: ast.expr) -> str:

@@ -112,7 +112,17 @@ def _scalar(node: ast.expr) -> bool:
     return isinstance(node, (ast.Call, ast.Name, ast.Attribute, ast.BinOp, ast.Subscript))
 
 
-def _int(model: SemanticModel, node: ast.expr, scope: Scope) -> int | None:
+_ARITHMETIC = {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__}
+
+
+def _int(model: SemanticModel, node: ast.expr, scope: Scope, depth: int = 0) -> int | None:
+    """An int the code certainly holds: a literal, a constant, or `+ - *` of those (`DIM + 1`)."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC and depth < 8:
+        left = _int(model, node.left, scope, depth + 1)
+        right = _int(model, node.right, scope, depth + 1)
+        if left is None or right is None:
+            return None
+        return _ARITHMETIC[type(node.op)](left, right)
     value = model.literal(node, scope)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from checks.collection import UNKNOWN
+from checks.collection.checking import label as collection_label
 from checks.collection.rows import keys_may_change, literal_rows
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
@@ -210,7 +211,7 @@ class AutoIdWithIds(Rule):
         if not rows:
             return
         pk, method, call = primary.name, write.method, write.call
-        label = f"'{collection.name}'"
+        label = collection_label(collection)
         if schema.pk_auto_id and method == "insert" and all(_gives(row, pk) for row in rows):
             self.report(
                 call,

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from checks.collection import UNKNOWN, CollectionModel
+from checks.collection.checking import label
 from checks.collection.indexes import IndexDef
 from checks.fixes import ReplaceExpression, string_like
 from checks.flow import Flow
@@ -36,6 +37,7 @@ class Search:
     params: ast.Dict | None  # search_params / param, when visible
     limit: int | None  # None: not a literal
     offset: int | None  # 0 when not given; None: not a literal
+    label: str | None = None  # the collection, for messages (set by searched_index)
 
 
 def read_search(ctx, call: ast.Call) -> Search | None:
@@ -66,6 +68,7 @@ def read_search(ctx, call: ast.Call) -> Search | None:
 def searched_index(collections: CollectionModel, search: Search) -> list[IndexDef] | None:
     """The definitions of the index a search uses, or None when the module does not say."""
     collection = collections.of_call(search.method, search.scope)
+    search.label = label(collection) if collection is not None else None
     if collection is None or collection.indexes is UNKNOWN:
         return None
     defs = collection.indexes
@@ -297,7 +300,7 @@ class MetricMismatch(Rule):
         self.report(
             metric_node,
             f"Search with `{expected}` instead of `{metric}`: the index on `{defs[0].field}` "
-            f"in '{search.collection}' was built with {expected}, and the server rejects "
+            f"in {search.label} was built with {expected}, and the server rejects "
             "any other metric.",
             hint="or drop metric_type from the search: the server then uses the index's",
             fix=None if literal else "none",

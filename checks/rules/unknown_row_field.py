@@ -51,6 +51,18 @@ class UnknownRowField(CollectionRule):
         client.create_collection("other", schema=other)
         client.insert("other", {"id": 1, "title": "x"})
         """,
+        # A name that is a parameter may be any collection.
+        """
+        from pymilvus import MilvusClient, DataType
+        client = MilvusClient("demo.db")
+        schema = client.create_schema()
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=4)
+        def create(name):
+            client.create_collection(name, schema=schema)
+        def add(name, vector):
+            client.insert(name, {"id": 1, "vector": vector, "text": "x"})
+        """,
         # Nullable fields, defaults and function outputs are schema fields too.
         """
         from pymilvus import CollectionSchema, DataType, FieldSchema, Function, FunctionType, MilvusClient
@@ -79,6 +91,23 @@ class UnknownRowField(CollectionRule):
             client.insert("docs", [{"embedding": [0.1] * 4, "text": "a", "source": "web"}])
             """,
             line=8,
+        ),
+        # A wrapper class: the name is held in self.collection_name, set once.
+        Invalid(
+            """
+            from pymilvus import MilvusClient, DataType
+            class Store:
+                def __init__(self, collection_name):
+                    self.client = MilvusClient("demo.db")
+                    self.collection_name = collection_name
+                    schema = self.client.create_schema()
+                    schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
+                    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=4)
+                    self.client.create_collection(self.collection_name, schema=schema)
+                def add(self, doc_id, vector, text):
+                    self.client.insert(self.collection_name, [{"id": doc_id, "vector": vector, "text": text}])
+            """,
+            line=11,
         ),
         # ORM schema from FieldSchema objects; rows built in a comprehension.
         Invalid(

@@ -105,6 +105,17 @@ class VectorDimMismatch(CollectionRule):
             """,
             line=7,
         ),
+        # One more than the dim, computed from the constant.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            DIM = 8
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", dimension=DIM)
+            client.insert("docs", [{"id": 1, "vector": [0.1] * (DIM + 1)}])
+            """,
+            line=5,
+        ),
         # The only vector field, searched without anns_field.
         Invalid(
             """
