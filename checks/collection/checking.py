@@ -25,6 +25,9 @@ class CollectionRule(Rule):
         self.calls: list[tuple[MethodCall, Scope]] = []
 
     def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in self.methods:
+            return
         call = self.ctx.method_call(node, *self.methods)
         if call is None or has_star_kwargs(node):
             return

@@ -38,6 +38,9 @@ _METHODS = frozenset(
         "alter_collection_properties", "set_properties",
     }
 )  # fmt: skip
+# Constructors read by their qualified name, tested first by their last name (cheap).
+_CONSTRUCTORS = frozenset({"Collection", "Index", "CollectionSchema", "create_schema"})
+_PARAMS_FACTORIES = frozenset({"prepare_index_params", "IndexParams"})
 # What creates a schema (the semantic model's "schema" values).
 _SCHEMA_CALLS = frozenset(
     {
@@ -93,6 +96,10 @@ class ModuleReader:
         self.params_loads: list[tuple[ast.Name, Scope]] = []  # every read of such a name
         self.properties: dict[str, list[tuple[ast.AST, Scope]]] = {}
         self._functions_by_scope: dict[tuple[int, str], list[Scope]] | None = None
+        # Names some assignment binds to index params: only their reads can be index params.
+        self._params_names = (
+            _names_bound_to(ctx.model, _PARAMS_FACTORIES) if self.builds_params else set()
+        )
 
     # --- fed by the traversal ----------------------------------------------------------------
 
@@ -100,7 +107,9 @@ class ModuleReader:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:
             self._method(call, func)
-        else:
+        elif isinstance(func, ast.Name) or (
+            isinstance(func, ast.Attribute) and func.attr in _CONSTRUCTORS  # cheap test first
+        ):
             qualname = self.ctx.qualname(func)
             if qualname == "pymilvus.Collection":
                 self._orm_collection(call)
@@ -123,6 +132,7 @@ class ModuleReader:
     def visit_Name(self, node: ast.Name) -> None:
         if (
             self.builds_params
+            and node.id in self._params_names
             and isinstance(node.ctx, ast.Load)
             and self.ctx.value_of(node).kind == "index_params"
         ):
@@ -490,6 +500,8 @@ class ModuleReader:
 
     def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr not in ("add_field", "FieldSchema"):
+            return None
         if isinstance(func, ast.Attribute) and func.attr == "add_field":
             # On a schema we cannot trace (a parameter), a pymilvus DataType still tells.
             read = self._field(call, scope, "CollectionSchema.add_field", "field_name", "datatype")
@@ -669,6 +681,19 @@ def collection_key(model, expr: ast.AST | None, scope: Scope) -> str | None:
         if len(assigned) == 1 and isinstance(assigned[0], tuple):
             return f"self.{expr.attr}@{id(scope.class_scope)}"
     return None
+
+
+def _names_bound_to(model, factories: frozenset[str]) -> set[str]:
+    """Names assigned, anywhere, the result of a call whose last name is one of `factories`."""
+    found = set()
+    for scope in model.scopes.values():
+        for name, definitions in scope.defs.items():
+            for definition in definitions:
+                func = definition.func if isinstance(definition, ast.Call) else None
+                last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if last in factories:
+                    found.add(name)
+    return found
 
 
 def receiver_key(receiver: ast.expr) -> str:
