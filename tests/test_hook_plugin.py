@@ -72,9 +72,30 @@ def test_manifests():
     assert "Milvus" in manifest["description"] and "pymilvus" in manifest["description"]
     marketplace = load_json(".claude-plugin/marketplace.json")
     (entry,) = marketplace["plugins"]
-    assert (entry["name"], entry["source"]) == ("milvus-cto", "./")
+    assert (entry["name"], entry["source"]) == ("milvus-cto", "./plugin")
     settings = load_json(".claude/settings.json")
     assert settings["enabledMcpjsonServers"] == ["milvus-cto"]
+
+
+def test_the_marketplace_plugin_directory_ships_the_plugin_and_nothing_else():
+    """A plugin install copies its source directory whole (symlinks followed, only .git left
+    out), so the marketplace points at plugin/, which links what the plugin runs: a clone's
+    .venv, .cache and tests stay behind."""
+    plugin = ROOT / "plugin"
+    shipped = {p.relative_to(plugin).as_posix() for p in plugin.rglob("*") if p.is_symlink()}
+    assert shipped == {
+        ".claude-plugin", ".mcp.json", ".claude/hooks", "hooks", "commands", "skills",
+        "checks", "server", "guide", "pyproject.toml", "README.md",
+    }  # fmt: skip
+    for name in shipped:
+        link = plugin / name
+        assert link.resolve() == (ROOT / name).resolve(), name
+        assert not os.path.isabs(os.readlink(link)), name  # relative: valid in any clone
+    # Everything the plugin's manifests and hooks name is there.
+    for needed in ("hooks/hooks.json", "commands/milvus-check.md", "skills/pymilvus/SKILL.md",
+                   ".claude/hooks/milvus-cto", ".claude/hooks/setup_env.py", "checks/hook.py",
+                   "server/app.py", "guide/editions.toml"):  # fmt: skip
+        assert (plugin / needed).is_file(), needed
 
 
 # --- /milvus-check ----------------------------------------------------------------------------
@@ -102,9 +123,11 @@ def bang_line(body: str) -> str:
 def test_milvus_check_command_is_allowed_to_run_its_own_lines(relative, prefix):
     meta, body = command_file(relative)
     command = bang_line(body)
-    # PROTOCOL.md §3: a variable in a ! line aborts the command; Claude Code replaces only
-    # ${CLAUDE_PLUGIN_ROOT} (plugin commands) before the line runs.
-    assert "$" not in command.replace("${CLAUDE_PLUGIN_ROOT}", "")
+    # PROTOCOL.md §3: a variable in a ! line aborts the command; Claude Code replaces
+    # ${CLAUDE_PLUGIN_ROOT} and ${CLAUDE_PLUGIN_DATA} (plugin commands) before the line runs.
+    assert "$" not in command.replace("${CLAUDE_PLUGIN_ROOT}", "").replace(
+        "${CLAUDE_PLUGIN_DATA}", ""
+    )
     allowed = [tool.strip() for tool in meta["allowed-tools"].split(",")]
     bash = [tool[5:-3] for tool in allowed if tool.startswith("Bash(") and tool.endswith(":*)")]
     assert any(command.startswith(pattern) for pattern in bash), (command, bash)
@@ -117,7 +140,8 @@ def test_plugin_and_project_commands_say_the_same():
     _, project = command_file(".claude/commands/milvus-check.md")
     _, plugin = command_file("commands/milvus-check.md")
     plugin = plugin.replace(
-        'sh "${CLAUDE_PLUGIN_ROOT}/.claude/hooks/milvus-cto"', "sh .claude/hooks/milvus-cto"
+        'sh "${CLAUDE_PLUGIN_ROOT}/.claude/hooks/milvus-cto" check --data "${CLAUDE_PLUGIN_DATA}"',
+        "sh .claude/hooks/milvus-cto check",
     )
     assert plugin.replace("plugin:milvus-cto:milvus-cto", "milvus-cto") == project
 
@@ -126,7 +150,9 @@ def test_bang_lines_report_findings_and_always_succeed(tmp_path):
     (tmp_path / "app.py").write_text(BAD)
     _, body = command_file("commands/milvus-check.md")
     command = bang_line(body).replace("${CLAUDE_PLUGIN_ROOT}", str(ROOT))
-    env = base_env(tmp_path, MILVUS_CTO_PYTHON=sys.executable, CLAUDE_PLUGIN_ROOT=str(ROOT))
+    command = command.replace("${CLAUDE_PLUGIN_DATA}", str(tmp_path / "data"))
+    # A ! line gets neither CLAUDE_PLUGIN_ROOT nor CLAUDE_PLUGIN_DATA in its environment.
+    env = base_env(tmp_path, MILVUS_CTO_PYTHON=sys.executable)
     done = subprocess.run(
         command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True
     )
@@ -239,13 +265,12 @@ def test_interpreter_order(fake_plugin, tmp_path):
     # Nothing yet: the edit goes through, silently (SessionStart said it is being set up).
     done = launch(fake_plugin, tmp_path, "hook", CLAUDE_PLUGIN_DATA=str(data))
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
-    done = launch(fake_plugin, tmp_path, "check", CLAUDE_PLUGIN_DATA=str(data))
-    assert done.returncode == 0 and b"still setting up" in done.stdout
-    # A checkout's .venv, then the plugin's own venv, then MILVUS_CTO_PYTHON.
+    # A checkout's .venv serves the checkout, never the plugin: a plugin (CLAUDE_PLUGIN_DATA
+    # set, or `check --data` from a ! line) has only its own venv.
     wrapper(fake_plugin / ".venv" / "bin" / "python", "checkout-venv")
-    assert launch(fake_plugin, tmp_path, "hook", CLAUDE_PLUGIN_DATA=str(data)).stdout.startswith(
-        b"checkout-venv\nhook by"
-    )
+    assert launch(fake_plugin, tmp_path, "hook").stdout.startswith(b"checkout-venv\nhook by")
+    done = launch(fake_plugin, tmp_path, "hook", CLAUDE_PLUGIN_DATA=str(data))
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
     wrapper(data / "venv" / "bin" / "python", "plugin-venv")
     assert launch(fake_plugin, tmp_path, "hook", CLAUDE_PLUGIN_DATA=str(data)).stdout.startswith(
         b"plugin-venv\nhook by"
@@ -258,6 +283,28 @@ def test_interpreter_order(fake_plugin, tmp_path):
         MILVUS_CTO_PYTHON=sys.executable,
     )
     assert done.stdout == f"hook by {sys.executable}\n".encode()
+
+
+def test_check_finds_the_plugin_venv_from_its_data_argument(fake_plugin, tmp_path):
+    """A ! line and Claude's Bash calls get no CLAUDE_PLUGIN_DATA; /milvus-check passes it."""
+    data = tmp_path / "data"
+    wrapper(data / "venv" / "bin" / "python", "plugin-venv")
+    (fake_plugin / "checks" / "__main__.py").write_text(
+        "import sys; print('checks', sys.argv[1:])\n"
+    )
+    done = launch(fake_plugin, tmp_path, "check", "--data", str(data), "app.py")
+    assert done.stdout == b"plugin-venv\nchecks ['--format', 'text', 'app.py']\n", done.stderr
+    done = launch(fake_plugin, tmp_path, "check", "--data", str(data))
+    assert done.stdout.endswith(b"checks ['--format', 'text', '.']\n")
+
+
+def test_check_waits_for_the_first_build_then_says_why_not(fake_plugin, tmp_path):
+    data = tmp_path / "data"  # no pyproject.toml in this plugin: the build fails at once
+    done = launch(fake_plugin, tmp_path, "check", "--data", str(data))
+    assert done.returncode == 0
+    assert b"the check did not run" in done.stdout
+    assert b"setting up its Python environment failed" in done.stdout
+    wait_for_build(data / "venv")
 
 
 def test_hook_runs_with_python_S(fake_plugin, tmp_path):

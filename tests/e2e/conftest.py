@@ -69,7 +69,7 @@ def claude_bin() -> str:
 def plugin_dir(tmp_path_factory) -> Path:
     """The plugin as users get it: a copy of the repository without what is not shipped."""
     target = tmp_path_factory.mktemp("plugin-src") / "milvus-cto"
-    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(*NOT_SHIPPED))
+    shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(*NOT_SHIPPED))
     return target
 
 
@@ -80,19 +80,23 @@ def claude(claude_bin, plugin_dir, tmp_path):
     def run(scenario: dict, name: str = "scenario") -> Report:
         scenario = {"timeout": 120, **scenario}
         scenario["env"] = {"MILVUS_CTO_PYTHON": sys.executable, **scenario.get("env", {})}
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(scenario))
-        out = tmp_path / f"{name}-report.json"
-        done = subprocess.run(
-            [sys.executable, str(HARNESS), "--plugin", str(plugin_dir), "--scenario", str(path),
-             "--out", str(out), "--work", str(tmp_path / f"{name}-work")],
-            env={**os.environ, "CLAUDE_BIN": claude_bin},
-            capture_output=True, text=True, timeout=scenario["timeout"] + 60,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        return Report(json.loads(out.read_text()))
+        return run_harness(claude_bin, tmp_path, scenario, name, "--plugin", str(plugin_dir))
 
     return run
+
+
+def run_harness(claude_bin: str, tmp_path: Path, scenario: dict, name: str, *args: str) -> Report:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(scenario))
+    out = tmp_path / f"{name}-report.json"
+    done = subprocess.run(
+        [sys.executable, str(HARNESS), *args, "--scenario", str(path), "--out", str(out),
+         "--work", str(tmp_path / f"{name}-work")],
+        env={**os.environ, "CLAUDE_BIN": claude_bin},
+        capture_output=True, text=True, timeout=scenario["timeout"] + 60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return Report(json.loads(out.read_text()))
 
 
 class Report:
@@ -134,6 +138,9 @@ class Report:
 
     def first_prompt_text(self) -> str:
         return json.dumps(self.main[0]["messages"])
+
+    def events(self, subtype: str) -> list[dict]:
+        return [e for e in self.data["session"]["events"] if e.get("subtype") == subtype]
 
     def init(self) -> dict:
         return next(e for e in self.data["session"]["events"] if e.get("subtype") == "init")
