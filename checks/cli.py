@@ -57,7 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where results are cached (env {CACHE_ENV}; default: {CACHE_DIRECTORY}/ in the "
         "project's root)",
     )
+    parser.add_argument("--version", action="version", version=f"milvus-cto {_version()}")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("milvus-cto")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
 
 
 def _codes(text: str) -> list[str]:
@@ -91,14 +101,20 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"path not found: {path}{link}")
     start = Path(args.stdin_filename or ".") if stdin else Path(args.paths[0])
     config = load_config(start)
-    options = resolve_options(
-        start,
-        edition=args.edition,
-        pymilvus_version=args.pymilvus_version,
-        select=args.select,
-        ignore=args.ignore,
-        config=config,
-    )
+    warnings: list[str] = []
+    try:
+        options = resolve_options(
+            start,
+            edition=args.edition,
+            pymilvus_version=args.pymilvus_version,
+            select=args.select,
+            ignore=args.ignore,
+            config=config,
+            warnings=warnings,
+        )
+    finally:
+        for warning in dict.fromkeys(warnings):
+            print(f"milvus-cto: warning: {warning}", file=sys.stderr)
     data = None
     if stdin:
         name = args.stdin_filename or "-"
@@ -114,13 +130,27 @@ def run(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         results = apply_fixes(results, args, options, stdin=data)
         # stdout carries the diff, or the fixed code read from stdin: the report goes aside.
-        if args.diff or stdin:
+        if args.diff:
+            # The diff is the output, as with ruff: what the fixes leave is a one-line count.
+            _summarise_remaining(results)
+            return 1 if any(r.diagnostics or r.error for r in results) else 0
+        if stdin:
             report_to = sys.stderr
     # File names that are not UTF-8 (surrogate escapes) must not turn a report into a crash.
     if hasattr(report_to, "reconfigure"):
         report_to.reconfigure(errors="backslashreplace")
     report_to.write(render(results, args.format, options))
     return 1 if any(r.diagnostics or r.error for r in results) else 0
+
+
+def _summarise_remaining(results: list[FileResult]) -> None:
+    """After a diff, one line for what the report would say (the diff is the output)."""
+    findings = sum(len(r.diagnostics) for r in results)
+    unchecked = sum(1 for r in results if r.error)
+    if findings or unchecked:
+        parts = [f"{findings} finding{'s' * (findings != 1)} before fixing"] if findings else []
+        parts += [f"{unchecked} file{'s' * (unchecked != 1)} not checked"] if unchecked else []
+        print(f"milvus-cto: {', '.join(parts)}; run without --diff for the report", file=sys.stderr)
 
 
 def open_cache(args: argparse.Namespace, config, options: Options) -> ResultCache | None:

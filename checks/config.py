@@ -2,12 +2,18 @@
 
 Keys: `select`, `ignore` (lists of codes or prefixes), `pymilvus-version`, `edition`,
 `severity` (code -> error|warning|info), `exclude` (glob patterns for directory walks), and a
-`hook` table read by the Claude Code hooks (see checks.hook).
+`hook` table read by the Claude Code hooks (see checks.hook). A key added here goes in `KEYS`.
+
+A config that cannot be used is reported in one line naming the file, never a traceback:
+- a value of the wrong type or an unknown rule code or edition is a *problem*: the CLI stops
+  (exit 2), the hooks check with that key's default and tell the user and Claude;
+- an unknown key, or a pin file (uv.lock, poetry.lock, ...) of the wrong shape, is a *warning*:
+  it is ignored and the caller shows the message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +22,7 @@ from checks.paths import current_edition, known_editions
 from checks.versions import NEWEST, installed_version, project_version
 
 SEVERITIES = ("error", "warning", "info")
+KEYS = ("select", "ignore", "pymilvus-version", "edition", "severity", "exclude", "hook")
 
 
 class ConfigError(ValueError):
@@ -32,6 +39,8 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     hook: dict[str, object] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # unusable values, each replaced by its default
+    warnings: tuple[str, ...] = ()  # ignored: unknown keys
 
     @property
     def project_dir(self) -> Path | None:
@@ -86,7 +95,7 @@ def _load(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+        return Config(path=path, problems=(f"{path}: cannot read: {exc}",))
     if "milvus-cto" not in text:
         return Config(path=path)  # no [tool.milvus-cto]: skip the parse (tomllib is ~8 ms)
     import tomllib
@@ -94,40 +103,104 @@ def _load(path: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    table = data.get("tool", {}).get("milvus-cto", {})
+        return Config(path=path, problems=(f"{path}: not valid TOML: {exc}",))
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        return Config(path=path, problems=(f"{path}: `tool` must be a table, not {_kind(tool)}",))
+    table = tool.get("milvus-cto", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.milvus-cto] must be a table")
+        return Config(path=path, problems=(f"{path}: [tool.milvus-cto] must be a table",))
+    problems: list[str] = []
+    where = f"{path} [tool.milvus-cto]"
+
+    def value(key: str, valid, expected: str, default):
+        """The key's value if `valid(value)`, else its default and a problem."""
+        if key not in table:
+            return default
+        found = table[key]
+        if valid(found):
+            return found
+        problems.append(f"{where}: {key} must be {expected}, not {found!r}")
+        return default
 
     def codes(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: [tool.milvus-cto] {key} must be a list of rule codes")
-        return tuple(v.strip().upper() for v in value)
+        found = value(key, _is_codes, "a list of rule codes", [])
+        found = tuple(c.strip().upper() for c in ([found] if isinstance(found, str) else found))
+        unknown = unknown_codes(found)
+        if unknown:
+            problems.append(f"{where}: {key}: {unknown}")
+            return ()
+        return found
 
-    severity = table.get("severity", {})
-    if not isinstance(severity, dict) or any(v not in SEVERITIES for v in severity.values()):
-        raise ConfigError(f"{path}: [tool.milvus-cto] severity maps codes to one of {SEVERITIES}")
-    hook = table.get("hook", {})
-    if not isinstance(hook, dict):
-        raise ConfigError(f"{path}: [tool.milvus-cto.hook] must be a table")
-    version = table.get("pymilvus-version")
-    edition = table.get("edition")
-    for key, value in (("pymilvus-version", version), ("edition", edition)):
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{path}: [tool.milvus-cto] {key} must be a string")
-    return Config(
+    severity = value(
+        "severity", _is_severity_map, f"a table of codes to {'|'.join(SEVERITIES)}", {}
+    )
+    severity = {k.strip().upper(): v for k, v in severity.items()}
+    unknown = unknown_codes(tuple(severity))
+    if unknown:
+        problems.append(f"{where}: severity: {unknown}")
+        severity = {}
+    config = Config(
         path=path,
         select=codes("select"),
         ignore=codes("ignore"),
-        pymilvus_version=version,
-        edition=edition,
-        severity={k.upper(): v for k, v in severity.items()},
-        exclude=_patterns(table, "exclude", path),
-        hook=hook,
+        pymilvus_version=value("pymilvus-version", _is_version, 'a version such as "2.6"', None),
+        edition=value("edition", _is_edition, f"one of {', '.join(known_editions())}", None),
+        severity=severity,
+        exclude=tuple(value("exclude", _is_strings, "a list of glob patterns", [])),
+        hook=value("hook", lambda v: isinstance(v, dict), "a table", {}),
+        warnings=tuple(
+            f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})"
+            for key in table
+            if key not in KEYS
+        ),
     )
+    return replace(config, problems=tuple(problems))
+
+
+def unknown_codes(codes: tuple[str, ...] | list[str]) -> str | None:
+    """A message naming the codes that match no rule (codes or prefixes, e.g. MV1), or None."""
+    if not codes:
+        return None
+    from checks.rules import RULES_BY_CODE
+
+    unknown = [c for c in codes if not c or not any(k.startswith(c) for k in RULES_BY_CODE)]
+    if not unknown:
+        return None
+    known = f"{min(RULES_BY_CODE)}…{max(RULES_BY_CODE)}" if RULES_BY_CODE else "none"
+    return f"unknown rule code{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} (known: {known})"
+
+
+def _kind(value: object) -> str:
+    return f"a {type(value).__name__} ({value!r})"[:80]
+
+
+def _is_strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_codes(value: object) -> bool:
+    return isinstance(value, str) or _is_strings(value)
+
+
+def _is_severity_map(value: object) -> bool:
+    return isinstance(value, dict) and all(v in SEVERITIES for v in value.values())
+
+
+def _is_version(value: object) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    if not isinstance(value, str):
+        return False
+    try:
+        Version(value)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def _is_edition(value: object) -> bool:
+    return value == "current" or value in known_editions()
 
 
 def resolve_options(
@@ -138,50 +211,55 @@ def resolve_options(
     select: list[str] | tuple[str, ...] | None = None,
     ignore: list[str] | tuple[str, ...] | None = None,
     config: Config | None = None,
+    warnings: list[str] | None = None,
+    lenient: bool = False,
 ) -> Options:
-    """Options for checking code at `start`: explicit arguments win, then config, then project."""
+    """Options for checking code at `start`: explicit arguments win, then config, then project.
+
+    Explicit arguments must be valid (ConfigError). A config problem raises ConfigError too,
+    unless `lenient` (the hooks): then the key keeps its default and the problem joins the
+    `warnings`, a list the caller shows (unknown keys, unreadable pin files; dropped if None).
+    """
     config = config if config is not None else load_config(start)
+    notes = warnings if warnings is not None else []
+    if config.problems and not lenient:
+        raise ConfigError(config.problems[0])
+    notes += [f"{problem}; using the default" for problem in config.problems]
+    notes += config.warnings
+    for flag, codes in (("select", select), ("ignore", ignore)):
+        unknown = unknown_codes(tuple(c.strip().upper() for c in codes or ()))
+        if unknown:
+            raise ConfigError(f"{flag}: {unknown}")
     edition = edition or config.edition or current_edition()
     if edition == "current":
         edition = current_edition()
     if edition not in known_editions():
         known = ", ".join(sorted(known_editions()))
         raise ConfigError(f"unknown edition {edition!r} (known: {known})")
-    version, source = _version(pymilvus_version, config, start)
+    version, source = _version(pymilvus_version, config, start, notes)
     return Options(
         edition=edition,
         pymilvus_version=version,
-        select=tuple(c.upper() for c in (select or config.select)),
-        ignore=tuple(c.upper() for c in (ignore or config.ignore)),
+        select=tuple(c.strip().upper() for c in (select or config.select)),
+        ignore=tuple(c.strip().upper() for c in (ignore or config.ignore)),
         severity=dict(config.severity),
         version_source=source,
     )
 
 
-def _version(flag: str | None, config: Config, start) -> tuple[str, str]:
+def _version(flag: str | None, config: Config, start, notes: list[str]) -> tuple[str, str]:
     if flag:
-        from packaging.version import InvalidVersion, Version
-
-        try:
-            Version(flag)
-        except InvalidVersion as exc:
-            raise ConfigError(f"invalid pymilvus version {flag!r}") from exc
+        if not _is_version(flag):
+            raise ConfigError(f"invalid pymilvus version {flag!r}")
         return flag, "argument"
     if config.pymilvus_version:
         return config.pymilvus_version, f"{config.path} [tool.milvus-cto]"
     project_dir = find_project_dir(Path(start) if start else Path.cwd())
     if project_dir is not None:
-        found = project_version(project_dir)
+        found = project_version(project_dir, notes)
         if found:
             return found[0], found[1]
     installed = installed_version(project_dir)
     if installed:
         return installed, "installed pymilvus"
     return NEWEST, "newest known"
-
-
-def _patterns(table: dict, key: str, path: Path) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: [tool.milvus-cto] {key} must be a list of glob patterns")
-    return tuple(value)

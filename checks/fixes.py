@@ -668,7 +668,8 @@ def unified_diff(before: str, after: str, path: str = "<snippet>") -> str:
     if before == after:
         return ""
     a, b = _diff_lines(before), _diff_lines(after)
-    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    shown = _diff_path(path)
+    out = [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
     for group in _matcher(a, b).get_grouped_opcodes(3):
         (_, i1, _, j1, _), (_, _, i2, _, j2) = group[0], group[-1]
         out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
@@ -737,6 +738,17 @@ def _matcher(a: list[str], b: list[str]):
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     matcher.matching_blocks = [*merged, (len(a), len(b), 0)]
     return matcher
+
+
+def _diff_path(path: str) -> str:
+    """The path as git shows it after a/ and b/: relative to the working directory when the
+    file is under it, else without its leading slash (`a/abs/path`, never `a//abs/path`)."""
+    import os
+
+    if path.startswith("<") or not os.path.isabs(path):
+        return path
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else path.lstrip(os.sep)
 
 
 def _diff_lines(text: str) -> list[str]:

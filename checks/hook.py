@@ -353,11 +353,15 @@ def before_and_after_post(payload: dict) -> Change | None:
 # --- Settings ---------------------------------------------------------------------------------
 
 
-class Settings:
-    __slots__ = ("block", "mode", "options")
+HOOK_KEYS = ("mode", "block-severity", "ignore")
 
-    def __init__(self, mode: str, block: str, options):
+
+class Settings:
+    __slots__ = ("block", "mode", "options", "problems")
+
+    def __init__(self, mode: str, block: str, options, problems=()):
         self.mode, self.block, self.options = mode, block, options
+        self.problems = tuple(problems)  # settings that could not be used, one line each
 
     def blocks(self, diagnostic) -> bool:
         from checks.diagnostic import SEVERITY_RANK  # loaded with the engine by now
@@ -366,31 +370,82 @@ class Settings:
 
 
 def load_settings(path: str) -> Settings:
-    """The hook settings and engine options for a file (raises ConfigError on a bad config)."""
+    """The hook settings and engine options for a file.
+
+    A setting that cannot be used (a typo in `mode`, an unknown rule code, a config file of the
+    wrong shape) never turns checking off: it keeps its default, and `problems` says what was
+    wrong so that the user and Claude are told (see `with_settings_notice`).
+    """
     from dataclasses import replace
 
-    from checks.config import ConfigError, load_config, resolve_options
+    from checks.config import Config, ConfigError, load_config, resolve_options, unknown_codes
     from checks.diagnostic import SEVERITY_RANK
 
     config = load_config(path)
+    problems: list[str] = []
     hook = config.hook
     where = f"{config.path} [tool.milvus-cto.hook]"
-    mode = os.environ.get("MILVUS_CTO_HOOK_MODE") or hook.get("mode", "guard")
-    mode = str(mode).strip().lower()
+    problems += [
+        f"{where}: unknown key {k!r} (known: {', '.join(HOOK_KEYS)})"
+        for k in hook
+        if k not in HOOK_KEYS
+    ]
+    from_env = os.environ.get("MILVUS_CTO_HOOK_MODE", "").strip()
+    mode = str(from_env or hook.get("mode", "guard")).strip().lower()
     if mode not in MODES:
-        raise ConfigError(f"{where}: mode must be one of {', '.join(MODES)}, not {mode!r}")
+        source = "MILVUS_CTO_HOOK_MODE" if from_env else f"{where}: mode"
+        problems.append(f"{source} must be one of {', '.join(MODES)}, not {mode!r}; using guard")
+        mode = "guard"
     block = str(hook.get("block-severity", "error")).strip().lower()
     if block not in SEVERITY_RANK:
-        raise ConfigError(f"{where}: block-severity must be error, warning or info")
+        problems.append(
+            f"{where}: block-severity must be error, warning or info, not {block!r}; using error"
+        )
+        block = "error"
     ignore = hook.get("ignore", [])
-    if isinstance(ignore, str):
-        ignore = [ignore]
+    ignore = [ignore] if isinstance(ignore, str) else ignore
     if not isinstance(ignore, list) or not all(isinstance(code, str) for code in ignore):
-        raise ConfigError(f"{where}: ignore must be a list of rule codes")
-    options = resolve_options(path, config=config)
+        problems.append(f"{where}: ignore must be a list of rule codes, not {ignore!r}; ignored")
+        ignore = []
+    ignore = [code.strip().upper() for code in ignore]
+    unknown = unknown_codes(ignore)
+    if unknown:
+        problems.append(f"{where}: ignore: {unknown}; ignored")
+        ignore = []
+    try:
+        options = resolve_options(path, config=config, warnings=problems, lenient=True)
+    except ConfigError as exc:  # not expected once lenient; checking with defaults beats none
+        problems.append(f"{exc}; using the defaults")
+        options = resolve_options(path, config=Config())
     if ignore:
-        options = replace(options, ignore=(*options.ignore, *(c.strip().upper() for c in ignore)))
-    return Settings(mode, block, options)
+        options = replace(options, ignore=(*options.ignore, *ignore))
+    return Settings(mode, block, options, dict.fromkeys(problems))
+
+
+def with_settings_notice(output: dict | None, payload: dict, settings: Settings, event: str):
+    """Tell the user (systemMessage) and Claude (additionalContext) what is wrong with the
+    settings: once per session and problem, so that a typo is fixed, not repeated per edit."""
+    if not settings.problems:
+        return output
+    from checks import hook_state
+
+    fresh = hook_state.first_reports(
+        _session(payload), [f"settings\0{p}" for p in settings.problems]
+    )
+    problems = [p for p in settings.problems if f"settings\0{p}" in fresh]
+    if not problems:
+        return output
+    text = "milvus-cto settings: " + " | ".join(problems)
+    output = dict(output or {})
+    output["systemMessage"] = text
+    specific = dict(output.get("hookSpecificOutput") or {"hookEventName": event})
+    context = specific.get("additionalContext")
+    specific["additionalContext"] = (
+        (f"{context}\n\n" if context else "")
+        + f"{text}\nmilvus-cto keeps checking with the defaults for these settings; tell the user if they should be fixed."
+    )
+    output["hookSpecificOutput"] = specific
+    return output
 
 
 # --- Findings the edit introduces -------------------------------------------------------------
@@ -460,6 +515,12 @@ def introduced(before: Module, after: Module, options, path: str) -> list:
 
 def pre_tool_use(payload: dict, change: Change) -> dict | None:
     settings = load_settings(change.path)
+    return with_settings_notice(
+        _pre_tool_use(payload, change, settings), payload, settings, "PreToolUse"
+    )
+
+
+def _pre_tool_use(payload: dict, change: Change, settings: Settings) -> dict | None:
     if settings.mode not in ("guard", "autofix"):
         return None
     before = Module.of(change.before, change.is_notebook)
@@ -633,6 +694,13 @@ def post_tool_use(payload: dict, change: Change) -> dict | None:
         if fixes:
             parts.append(fixes)
     settings = load_settings(change.path)
+    output = _post_tool_use(session, change, settings, parts)
+    return with_settings_notice(output, payload, settings, "PostToolUse")
+
+
+def _post_tool_use(session: str, change: Change, settings: Settings, parts: list) -> dict | None:
+    from checks import hook_state
+
     if settings.mode != "off":
         before = Module.of(change.before, change.is_notebook)
         after = Module.of(change.after, change.is_notebook)

@@ -100,17 +100,31 @@ def _from_poetry(spec: str) -> str:
     return spec
 
 
-def project_version(project_dir: Path) -> tuple[str, str] | None:
-    """(version, where it was found) from the project's pins, or None."""
-    for lock in ("uv.lock", "poetry.lock"):
-        found = _locked(project_dir / lock)
+class PinFileError(ValueError):
+    """A pin file that mentions pymilvus but is not shaped as its format says; names the file."""
+
+
+def project_version(project_dir: Path, warnings: list[str] | None = None) -> tuple[str, str] | None:
+    """(version, where it was found) from the project's pins, or None.
+
+    A pin file of the wrong shape is skipped, with a one-line message in `warnings`.
+    """
+    for name, read in (
+        ("uv.lock", _locked),
+        ("poetry.lock", _locked),
+        ("pyproject.toml", _from_pyproject),
+    ):
+        path = project_dir / name
+        if not path.is_file():
+            continue
+        try:
+            found = read(path)
+        except PinFileError as exc:
+            if warnings is not None:
+                warnings.append(f"{exc}; its pymilvus pin is ignored")
+            continue
         if found:
-            return found, lock
-    pyproject = project_dir / "pyproject.toml"
-    if pyproject.is_file():
-        found = _from_pyproject(pyproject)
-        if found:
-            return found, "pyproject.toml"
+            return found, name
     for requirements in sorted(project_dir.glob("requirements*.txt")):
         found = _from_requirements(requirements)
         if found:
@@ -148,19 +162,34 @@ def _toml_mentioning_pymilvus(path: Path) -> dict | None:
 
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
+    except tomllib.TOMLDecodeError as exc:
+        raise PinFileError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _table(data: dict, path: Path, *keys: str) -> dict:
+    """data[k1][k2]...: {} where a key is missing; PinFileError where one is not a table."""
+    for depth, key in enumerate(keys):
+        data = data.get(key, {})
+        if not isinstance(data, dict):
+            raise PinFileError(f"{path}: [{'.'.join(keys[: depth + 1])}] is not a table")
+    return data
+
+
+def _list(data: dict, key: str, path: Path, what: str) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise PinFileError(f"{path}: {what} is not a list")
+    return value
 
 
 def _locked(path: Path) -> str | None:
-    if not path.is_file():
-        return None
     data = _toml_mentioning_pymilvus(path)
     if data is None:
         return None
-    for package in data.get("package", []):
+    for package in _list(data, "package", path, "[[package]]"):
         if isinstance(package, dict) and package.get("name") == "pymilvus":
-            return str(package.get("version")) or None
+            version = package.get("version")
+            return version if isinstance(version, str) and version else None
     return None
 
 
@@ -168,11 +197,12 @@ def _from_pyproject(path: Path) -> str | None:
     data = _toml_mentioning_pymilvus(path)
     if data is None:
         return None
-    for requirement in data.get("project", {}).get("dependencies", []) or []:
+    project = _table(data, path, "project")
+    for requirement in _list(project, "dependencies", path, "[project] dependencies"):
         match = _REQUIREMENT_LINE.match(str(requirement))
         if match:
             return version_from_spec(match.group("spec"))
-    poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}
+    poetry = _table(data, path, "tool", "poetry", "dependencies")
     constraint = poetry.get("pymilvus")
     if isinstance(constraint, dict):
         constraint = constraint.get("version")

@@ -630,16 +630,50 @@ def test_fail_open_on_malformed_payloads(cc):
             assert len(result.stderr.splitlines()) <= 1, (label, result.stderr)
 
 
-def test_fail_open_on_a_broken_config(plugin):
-    configure(plugin, 'mode = "bogus"')
+def test_a_broken_setting_keeps_checking_with_defaults_and_says_so_once(plugin):
+    configure(plugin, 'mode = "strict"\nblock-severity = "fatal"\nignor = ["MV005"]')
     pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
     result = plugin.pre(pre)
-    assert result.stdout == ""
-    assert result.stderr.count("\n") == 1
-    assert "mode must be one of guard, autofix, review, off" in result.stderr
-    (plugin.project / "pyproject.toml").write_text("[tool.milvus-cto\n")
+    # Checking goes on in the default mode: the search before load is refused.
+    assert result.output["permissionDecision"] == "deny"
+    assert "MV001" in result.output["permissionDecisionReason"]
+    # The user (systemMessage) and Claude (additionalContext) learn what is wrong, naming the file.
+    told = result.json["systemMessage"]
+    assert told.startswith("milvus-cto settings: ")
+    assert (
+        "pyproject.toml [tool.milvus-cto.hook]: mode must be one of guard, autofix, review, off, not 'strict'; using guard"
+        in told
+    )
+    assert "block-severity must be error, warning or info, not 'fatal'; using error" in told
+    assert "unknown key 'ignor'" in told
+    assert told in result.output["additionalContext"]
+    # Once per session: the next edit is checked without repeating it.
+    again = plugin.pre(
+        plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    )
+    assert "systemMessage" not in again.json and again.output["permissionDecision"] == "deny"
+    assert "additionalContext" not in again.output
+
+
+def test_a_config_of_the_wrong_shape_is_named_and_checking_goes_on(plugin):
+    (plugin.project / "pyproject.toml").write_text("tool = 'milvus-cto'\n")
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
     result = plugin.pre(pre)
-    assert result.stdout == "" and result.stderr.startswith("milvus-cto hook: ConfigError")
+    assert result.output["permissionDecision"] == "deny"
+    assert "pyproject.toml: `tool` must be a table" in result.json["systemMessage"]
+    (plugin.project / "pyproject.toml").write_text("[tool.milvus-cto\n")
+    result = plugin.pre(
+        plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    )
+    assert result.output["permissionDecision"] == "deny"
+    assert "pyproject.toml: not valid TOML" in result.json["systemMessage"]
+
+
+def test_an_invalid_mode_in_the_environment_is_reported_too(plugin):
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    result = plugin.pre(pre, MILVUS_CTO_HOOK_MODE="revew")
+    assert result.output["permissionDecision"] == "deny"
+    assert "MILVUS_CTO_HOOK_MODE must be one of" in result.json["systemMessage"]
 
 
 def test_fail_open_on_timeout(plugin):
