@@ -8,32 +8,17 @@ Tools, resources and the prompt are plain functions in `server.tools`, `server.r
 from __future__ import annotations
 
 import inspect
-from importlib.metadata import PackageNotFoundError, version
 
 from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
 
-from server import prompts, resources, tools
-
-
-def _version() -> str:
-    try:
-        return version("milvus-cto")
-    except PackageNotFoundError:
-        return "0.0.0"
-
+from server import identity, prompts, resources, tools
 
 mcp = MCPServer(
-    "milvus-cto",
-    title="milvus-cto: pymilvus checker and Milvus correction guide",
-    version=_version(),
-    instructions=(
-        "Checks and fixes Python code that uses pymilvus, the Milvus vector database client. "
-        "Call check_snippet (or check_file) on pymilvus code before trusting it; every finding "
-        "links a milvus-guide:// entry explaining the Milvus behaviour and the correct code; "
-        "rewrite_snippet applies the safe fixes. milvus-guide://current/guide is an overview "
-        "of correct pymilvus usage."
-    ),
+    identity.NAME,
+    title=identity.TITLE,
+    version=identity.version(),
+    instructions=identity.INSTRUCTIONS,
     log_level="WARNING",
 )
 
