@@ -6,6 +6,7 @@ The pydantic models that carry diagnostics across boundaries (CLI JSON, MCP) liv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +36,12 @@ class Diagnostic:
     fix_data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
+    def shown_hint(self) -> str | None:
+        """The hint, unless the message already says it (see `repeats`): text reports and the
+        hooks print this; JSON and MCP keep `hint` as the rule wrote it."""
+        return None if self.hint is None or repeats(self.message, self.hint) else self.hint
+
+    @property
     def guide_uri(self) -> str:
         return f"milvus-guide://{self.edition}/rules/{self.code}"
 
@@ -57,3 +64,20 @@ class Diagnostic:
         if self.cell is not None:
             out["cell"] = self.cell
         return out
+
+
+# Code in a hint: `spans`, keyword=values and dotted names.
+_HINT_CODE = re.compile(r"`[^`]+`|[\w.]+=(?:\"[^\"]*\"|'[^']*'|[\w.]+)?|\w+(?:\.\w+)+")
+_FILLER = {"a", "an", "the", "on", "this", "that", "it", "to", "of", "in", "and", "with", "use", "takes"}
+
+
+def repeats(message: str, hint: str) -> bool:
+    """Whether a hint only repeats its message: it names code, all of it is in the message, and
+    at most one of its other words is not ("MilvusClient.search takes `limit=`" under
+    "Rename `top_k=` to `limit=`: MilvusClient.search ignores `top_k`...")."""
+    code = [c.strip("`") for c in _HINT_CODE.findall(hint)]
+    if not code or not all(c in message for c in code):
+        return False
+    rest = _HINT_CODE.sub(" ", hint).lower().split()
+    said = message.lower()
+    return sum(1 for word in rest if word not in _FILLER and word not in said) <= 1

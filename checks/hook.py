@@ -746,7 +746,7 @@ def _session(payload: dict) -> str:
 def finding_line(diagnostic, module: Module, *, severity: bool = False) -> str:
     """`- line N: MVxxx message — fix: hint — read milvus-guide://…`"""
     tag = f" [{diagnostic.severity}]" if severity else ""
-    fix = f" — fix: {diagnostic.hint}" if diagnostic.hint else ""
+    fix = f" — fix: {diagnostic.shown_hint}" if diagnostic.shown_hint else ""
     return (
         f"- {module.where(diagnostic.line)}: {diagnostic.code}{tag} {diagnostic.message}{fix}"
         f" — read {diagnostic.guide_uri}"

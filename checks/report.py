@@ -51,9 +51,11 @@ def render_text(results: list[FileResult], *, show_summary: bool = True) -> str:
             errors += d.severity == "error"
             fixable += d.fix == "safe"
             out.append(f"{location(result, d)}: {d.code} [{d.severity}] {d.message}")
-            if d.hint:
-                fix = {"safe": " (safe fix)", "unsafe": " (unsafe fix)"}.get(d.fix, "")
-                out.append(f"    hint: {d.hint}{fix}")
+            fix = {"safe": "safe fix", "unsafe": "unsafe fix"}.get(d.fix)
+            if d.shown_hint:
+                out.append(f"    hint: {d.shown_hint}{f' ({fix})' if fix else ''}")
+            elif fix:
+                out.append(f"    fix: {fix} (the message says what it does)")
             out.append(f"    guide: {d.guide_uri}")
     if show_summary:
         broken = sum(1 for r in results if r.error)

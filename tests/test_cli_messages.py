@@ -130,3 +130,30 @@ def test_diff_prints_only_the_diff_with_git_style_headers(project):
     assert "would fix 1 finding in 1 file" in done.stderr
     done = cli("app.py", "--diff", cwd=project)
     assert done.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+
+
+@pytest.mark.parametrize(
+    ("message", "hint", "repeated"),
+    [
+        ("Rename `top_k=` to `limit=`: MilvusClient.search ignores `top_k` and returns 10 hits.",
+         "MilvusClient.search takes `limit=`", True),
+        ('Read \'docs\' with consistency_level="Strong" (or "Session"): rows may be missing.',
+         'consistency_level="Strong" on this read', True),
+        ("Use a valid consistency level instead of 'strong': exactly \"Strong\", \"Session\".",
+         'consistency_level="Strong"', False),
+        ("Load collection 'docs' before `search`: it was created without being loaded.",
+         'insert `client.load_collection("docs")` before this statement', False),
+        ("Raise `ef` from 8 to at least 10: the server rejects it.",
+         "or leave ef out and let the server choose", False),
+    ],
+)  # fmt: skip
+def test_a_hint_that_repeats_the_message_is_not_shown(message, hint, repeated):
+    from checks.diagnostic import repeats
+
+    assert repeats(message, hint) is repeated
+
+
+def test_the_text_report_shows_the_fix_without_the_repeated_hint(project):
+    done = cli("app.py", cwd=project)
+    assert "MV102 [error] Rename `top_k=` to `limit=`" in done.stdout
+    assert "hint:" not in done.stdout and "    fix: safe fix" in done.stdout
