@@ -513,6 +513,37 @@ def measure_files(facts: dict, work: Path, rounds: int) -> dict:
     return {"files": file_ratios(paths, rounds), "scaled": file_ratios(scaled, rounds)}
 
 
+def measure_mcp_start(rounds: int) -> dict | None:
+    """Seconds from spawning the server (as `.mcp.json` registers it) to its answer to the
+    first message Claude Code 2.1.330 sends (`server/discover`), and to its `tools/list`."""
+    command, args, env = mcp_command()
+    discover = {
+        "jsonrpc": "2.0", "id": "server-discover-probe-1", "method": "server/discover",
+        "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                             "io.modelcontextprotocol/clientInfo": {"name": "bench", "version": "0"},
+                             "io.modelcontextprotocol/clientCapabilities": {}}},
+    }  # fmt: skip
+    tools = dict(discover, id=2, method="tools/list")
+    answered, listed = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [command, *args], cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            process.stdin.write((json.dumps(discover) + "\n" + json.dumps(tools) + "\n").encode())
+            process.stdin.flush()
+            for times in (answered, listed):
+                if not process.stdout.readline():
+                    return None
+                times.append(time.perf_counter() - start)
+        finally:
+            process.kill()
+            process.wait()
+    return {"answered": answered, "listed": listed}
+
+
 # --- Reporting --------------------------------------------------------------------------------
 
 
@@ -605,6 +636,28 @@ def files_table(stats: dict | None, rounds: int) -> list[str]:
     return lines
 
 
+def mcp_start_table(stats: dict | None) -> list[str]:
+    if stats is None:
+        return []
+    rows = [
+        "| MCP server start, from spawn | rounds | median | min | target |",
+        "|---|---|---|---|---|",
+    ]
+    for key, label, target in (
+        ("answered", "first message answered (`server/discover`)", 0.5),
+        ("listed", "`tools/list` answered (SDK, checker and guide loaded)", None),
+    ):
+        times = stats[key]
+        median = statistics.median(times)
+        verdict = (
+            ""
+            if target is None
+            else f"≤ {target:g} s {'met' if median <= target else '**missed**'}"
+        )
+        rows.append(f"| {label} | {len(times)} | {ms(median)} | {ms(min(times))} | {verdict} |")
+    return rows
+
+
 def machine() -> str:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -617,7 +670,7 @@ def machine() -> str:
     )
 
 
-def report(cases, notes, facts, mcp_stats, repeat) -> str:
+def report(cases, notes, facts, mcp_stats, repeat, mcp_start=None) -> str:
     lines = [
         "# Benchmark results",
         "",
@@ -633,6 +686,8 @@ def report(cases, notes, facts, mcp_stats, repeat) -> str:
         *files_table(facts.get("file_stats"), facts.get("file_rounds", 0)),
         "",
         *mcp_table(mcp_stats),
+        "",
+        *mcp_start_table(mcp_start),
     ]
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
@@ -699,7 +754,9 @@ def main(argv: list[str] | None = None) -> int:
     print("measuring the MCP round trip", file=sys.stderr)
     mcp_stats, mcp_note = measure_mcp(args.calls)
     notes.append(mcp_note)
-    text = report(cases, notes, facts, mcp_stats, args.repeat)
+    print("measuring the MCP server's start", file=sys.stderr)
+    mcp_start = measure_mcp_start(args.repeat)
+    text = report(cases, notes, facts, mcp_stats, args.repeat, mcp_start)
     print(text)
     if not args.no_write:
         RESULTS.write_text(text, encoding="utf-8")
