@@ -64,10 +64,10 @@ def early_result(method: str, params) -> dict | None:
     if method == "initialize":
         return initialize_result(params)
     meta = params.get("_meta")
-    if method == "server/discover" and isinstance(meta, dict):
-        if meta.get(META + "protocolVersion") in MODERN_PROTOCOL_VERSIONS:
-            return discover_result()
-    return None
+    modern = (
+        isinstance(meta, dict) and meta.get(META + "protocolVersion") in MODERN_PROTOCOL_VERSIONS
+    )
+    return discover_result() if method == "server/discover" and modern else None
 
 
 def discover_result() -> dict:

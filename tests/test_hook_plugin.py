@@ -476,3 +476,22 @@ def test_the_console_script_never_runs_the_projects_modules(hostile_project, tmp
     )  # fmt: skip
     assert "app.py:4:1: MV001 [error]" in done.stdout, done.stdout + done.stderr
     assert not (hostile_project / "RAN").exists(), (hostile_project / "RAN").read_text()
+
+
+def test_session_start_tells_claude_which_pymilvus_the_project_uses(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    env = base_env(tmp_path, MILVUS_CTO_PYTHON=sys.executable, CLAUDE_PROJECT_DIR=str(project))
+    run = lambda: subprocess.run(  # noqa: E731
+        ["sh", str(LAUNCHER), "setup"], cwd=project, env=env, capture_output=True, text=True
+    )
+    done = run()
+    assert (done.returncode, done.stdout) == (0, "")  # no pymilvus pin: nothing to say
+    (project / "requirements.txt").write_text("fastapi\npymilvus>=2.5,<2.6\n")
+    done = run()
+    context = json.loads(done.stdout)["hookSpecificOutput"]
+    assert context["hookEventName"] == "SessionStart"
+    assert context["additionalContext"].startswith(
+        "milvus-cto: this project uses pymilvus 2.5 (requirements.txt). Before writing or "
+        "changing code that uses pymilvus or Milvus, load the skill milvus-cto:pymilvus"
+    )

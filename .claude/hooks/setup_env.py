@@ -241,9 +241,66 @@ def main(argv: list[str]) -> int:
             if message:
                 print(message, file=sys.stderr)
         return 0 if ready else 1
-    if message:
-        print(json.dumps({"systemMessage": message}))
+    output = {"systemMessage": message} if message else {}
+    context = pymilvus_note(ready_python()) if ready else None
+    if context:
+        output["hookSpecificOutput"] = {
+            "hookEventName": "SessionStart",
+            "additionalContext": context,
+        }
+    if output:
+        print(json.dumps(output))
     return 0
+
+
+PIN_FILES = ("uv.lock", "poetry.lock", "pyproject.toml", "requirements.txt")
+NOTE = """\
+import sys
+from checks.config import resolve_options
+warnings = []
+options = resolve_options(sys.argv[1], warnings=warnings, lenient=True)
+print(options.pymilvus_version, options.version_source, sep="\\t")
+"""
+
+
+def pymilvus_note(python: str | None) -> str | None:
+    """For Claude, once per session: the pymilvus this project pins, and that the skill applies.
+
+    Only for a project whose pin files name pymilvus (a few small reads decide, here, in the
+    stdlib); then milvus-cto's own version resolution says which version and from where.
+    """
+    project = os.environ.get("CLAUDE_PROJECT_DIR") or os.getcwd()
+    pins = [os.path.join(project, name) for name in PIN_FILES]
+    pins += [
+        os.path.join(project, n)
+        for n in os.listdir(project)
+        if n.startswith("requirements") and n.endswith(".txt")
+    ]
+    if python is None or not any(_mentions_pymilvus(path) for path in dict.fromkeys(pins)):
+        return None
+    env = dict(os.environ)
+    if os.path.exists(os.path.join(ROOT, "checks", "config.py")):
+        env["PYTHONPATH"] = ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        done = subprocess.run(
+            [python, "-P", "-c", NOTE, project], capture_output=True, text=True, env=env, timeout=5
+        )
+        version, source = done.stdout.strip().split("\t")
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return (
+        f"milvus-cto: this project uses pymilvus {version} ({source}). Before writing or changing "
+        "code that uses pymilvus or Milvus, load the skill milvus-cto:pymilvus; every edit of "
+        f"such code is checked against pymilvus {version}."
+    )
+
+
+def _mentions_pymilvus(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return b"pymilvus" in f.read(4_000_000)
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

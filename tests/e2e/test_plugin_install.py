@@ -109,6 +109,7 @@ def test_the_skill_loads_and_its_rule_pages_are_one_allowed_call_away(claude):
         "prompt": "Write a pymilvus script that stores and searches embeddings.",
         "probe_hooks": False,
         "home_files": {".claude/settings.json": {"permissions": {"allow": [PERMISSION_RULE]}}},
+        "project_files": {"requirements.txt": "pymilvus==2.5.4\n"},
         "turns": [
             {"tool": "Skill", "input": {"skill": "milvus-cto:pymilvus"}},
             {"tool": PLUGIN_TOOL + "explain_rule", "input": {"code": "MV001"}},
@@ -117,6 +118,8 @@ def test_the_skill_loads_and_its_rule_pages_are_one_allowed_call_away(claude):
         ],
     })  # fmt: skip
     assert SKILL_LISTED in report.first_prompt_text()
+    # SessionStart told Claude which pymilvus this project uses, and that the skill applies.
+    assert "this project uses pymilvus 2.5.4 (requirements.txt)" in report.first_prompt_text()
     loaded = json.dumps(report.after_turn(0))
     assert "Base directory for this skill: " in loaded and SKILL_HEADING in loaded
     assert "(../../guide/2026.11/rules/MV001.md)" in loaded and "`explain_rule`" in loaded
