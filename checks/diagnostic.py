@@ -68,7 +68,22 @@ class Diagnostic:
 
 # Code in a hint: `spans`, keyword=values and dotted names.
 _HINT_CODE = re.compile(r"`[^`]+`|[\w.]+=(?:\"[^\"]*\"|'[^']*'|[\w.]+)?|\w+(?:\.\w+)+")
-_FILLER = {"a", "an", "the", "on", "this", "that", "it", "to", "of", "in", "and", "with", "use", "takes"}
+_FILLER = {
+    "a",
+    "an",
+    "the",
+    "on",
+    "this",
+    "that",
+    "it",
+    "to",
+    "of",
+    "in",
+    "and",
+    "with",
+    "use",
+    "takes",
+}
 
 
 def repeats(message: str, hint: str) -> bool:
