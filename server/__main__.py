@@ -184,9 +184,15 @@ class Incoming:
             message = json.loads(line)
         except ValueError:
             return
-        if isinstance(message, dict) and "method" in message and "id" in message:
+        if not isinstance(message, dict) or "method" not in message:
+            return
+        if "id" in message:
             with self._answered:
                 self._open.add(_key(message["id"]))
+        elif message["method"] == "notifications/cancelled":  # the SDK does not answer those
+            params = message.get("params")
+            if isinstance(params, dict) and "requestId" in params:
+                self.answered(_key(params["requestId"]))
 
     def answered(self, key: tuple) -> None:
         with self._answered:
