@@ -81,9 +81,12 @@ def test_diff_prints_and_writes_nothing(project, capsys):
     code = run("--diff", "--select", "MV001,MV007", str(path))
     captured = capsys.readouterr()
     assert path.read_text() == BROKEN
-    assert captured.out.startswith(f"--- a/{path}\n+++ b/{path}\n")
+    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)[1:]
+    assert captured.out.startswith(f"--- a/{shown}\n+++ b/{shown}\n")  # never a//abs/path
     assert '+client.load_collection("docs")' in captured.out
-    assert "MV001" in captured.err and "would fix 2 findings" in captured.err
+    # The diff is the output: no report beside it, one line on what it leaves.
+    assert "MV001" not in captured.out + captured.err and "would fix 2 findings" in captured.err
+    assert "2 findings before fixing; run without --diff for the report" in captured.err
     assert code == 1
 
 
@@ -178,4 +181,4 @@ def test_stdin_fix_prints_the_code_and_reports_aside(project):
 def test_stdin_diff(project):
     done = _stdin("--diff", "--stdin-filename", "app.py", text=BROKEN, cwd=project)
     assert done.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
-    assert "MV001" in done.stderr and done.returncode == 1
+    assert "findings before fixing" in done.stderr and done.returncode == 1
