@@ -25,6 +25,7 @@ SKILL_LISTED = "- milvus-cto:pymilvus: Correct pymilvus code for the Milvus vect
 SKILL_HEADING = "# pymilvus, written right the first time"
 MAX_VENV_MB = 120
 PERMISSION_RULE = "mcp__plugin_milvus-cto_milvus-cto"  # README, "Permissions"
+MCP_ATTEMPTS = 4
 
 
 @pytest.fixture
@@ -58,11 +59,18 @@ def test_marketplace_install_works_in_the_first_session(claude_bin, clone, tmp_p
             ["plugin", "marketplace", "add", str(clone)],
             ["plugin", "install", "milvus-cto@milvus-cto"],
         ],
+        # Only for the pauses below; nothing milvus-cto needs.
+        "home_files": {".claude/settings.json": {"permissions": {"allow": ["Bash(sleep:*)"]}}},
         "turns": [
             {"tool": "Skill", "input": {"skill": "milvus-cto:pymilvus"}},
-            {"tool": PLUGIN_TOOL + "rewrite_snippet", "input": {"code": SEARCH_BEFORE_LOAD}},
             # What the command tells Claude to run, as its Bash tool runs it (no plugin env).
             {"tool": "Bash", "input": {"command": f'{launcher} check --data "{data}" app.py'}},
+            # The MCP server's tools arrive once its venv is built and the SDK loaded: a model
+            # that calls at once may be early on a loaded machine, so it tries again.
+            *[turn for _ in range(MCP_ATTEMPTS) for turn in (
+                {"tool": PLUGIN_TOOL + "rewrite_snippet", "input": {"code": SEARCH_BEFORE_LOAD}},
+                {"tool": "Bash", "input": {"command": "sleep 15"}},
+            )],
             {"text": "Done."},
         ],
     }, "installed")  # fmt: skip
@@ -79,13 +87,15 @@ def test_marketplace_install_works_in_the_first_session(claude_bin, clone, tmp_p
     loaded = json.dumps(report.after_turn(0))
     assert "Launching skill: milvus-cto:pymilvus" in loaded
     assert SKILL_HEADING in loaded and "client.create_collection(" in loaded
-    # The MCP server is usable in this first session, allowed by the command's allowed-tools.
-    rewritten = report.tool_result(1)
-    assert rewritten.get("is_error") is not True, rewritten
-    assert "load_collection" in rewritten["content"]
     # Claude's own Bash call to the launcher works too.
-    checked = report.tool_result(2)
+    checked = report.tool_result(1)
     assert "app.py:5:7: MV001 [error]" in checked["content"], checked
+    # The MCP server is usable in this first session, allowed by the command's allowed-tools.
+    calls = [report.tool_result(2 + 2 * attempt) for attempt in range(MCP_ATTEMPTS)]
+    answered = [c for c in calls if c.get("is_error") is not True]
+    assert answered and "load_collection" in answered[0]["content"], calls
+    for early in calls[: calls.index(answered[0])]:
+        assert "No such tool available" in early["content"], early
     # What the install copied: the plugin, not the clone's dev environments or tests.
     (installed,) = (home / ".claude" / "plugins" / "cache" / "milvus-cto" / "milvus-cto").iterdir()
     shipped = {p.name for p in installed.iterdir()}
