@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from checks.fixes import Fixer
 from checks.flow import Event, Flow, dominates
 from checks.rules.base import Invalid, Rule
@@ -115,16 +117,80 @@ class SearchBeforeLoad(Rule):
         re.search("a", "b")
         es.search(index="docs")
         """,
-        # The read is in a nested function: another flow.
+        # Module-wide: loaded in another function.
         """
         from pymilvus import MilvusClient
         client = MilvusClient("demo.db")
-        client.create_collection("docs", schema=schema)
-        def later():
-            return client.search("docs", data=[[0.1] * 8])
+        def setup():
+            client.create_collection("docs", schema=schema)
+            client.create_index("docs", index_params)
+        def warm():
+            client.load_collection("docs")
+        def ask(q):
+            return client.search("docs", data=[q], limit=3)
+        """,
+        # Module-wide: created only when missing; an existing collection may be loaded.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        def setup():
+            if not client.has_collection("docs"):
+                client.create_collection("docs", schema=schema)
+        def ask(q):
+            return client.search("docs", data=[q], limit=3)
+        """,
+        # Module-wide: the client is handed to code we cannot see.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        def setup():
+            client.create_collection("docs", schema=schema)
+            warm_up(client)
+        def ask(q):
+            return client.search("docs", data=[q], limit=3)
+        """,
+        # A test that expects the read to fail on an unloaded collection.
+        """
+        import pytest
+        from pymilvus import MilvusClient, MilvusException
+        def test_search_needs_load(client: MilvusClient):
+            client.create_collection("docs", schema=schema)
+            with pytest.raises(MilvusException):
+                client.search("docs", data=[[0.1] * 8])
+        """,
+        """
+        import pytest
+        from pymilvus import MilvusClient, MilvusException
+        client = MilvusClient("http://localhost:19530")
+        def setup_module():
+            client.create_collection("docs", schema=schema)
+        def test_search_needs_load():
+            with pytest.raises(MilvusException, match="not loaded"):
+                client.search("docs", data=[[0.1] * 8])
         """,
     ]
     INVALID = [
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", schema=schema)
+            client.insert("docs", rows)
+            client.create_index("docs", index_params)
+            hits = client.search("docs", data=[[0.1] * 8], limit=3)
+            """,
+            line=6,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", schema=schema)
+            client.insert("docs", rows)
+            client.create_index("docs", index_params)
+            client.load_collection("docs")
+            hits = client.search("docs", data=[[0.1] * 8], limit=3)
+            """,
+        ),
+        # No index anywhere: a load alone would fail on a server, so the fix is declined.
         Invalid(
             """
             from pymilvus import MilvusClient
@@ -139,7 +205,6 @@ class SearchBeforeLoad(Rule):
             client = MilvusClient("demo.db")
             client.create_collection("docs", schema=schema)
             client.insert("docs", rows)
-            client.load_collection("docs")
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
             """,
         ),
@@ -173,14 +238,16 @@ class SearchBeforeLoad(Rule):
             async def run():
                 client = pymilvus.AsyncMilvusClient("http://localhost:19530")
                 await client.create_collection("docs", schema=schema)
+                await client.create_index("docs", index_params)
                 return await client.search("docs", data=[[0.1] * 8])
             """,
-            line=5,
+            line=6,
             fixed="""
             import pymilvus
             async def run():
                 client = pymilvus.AsyncMilvusClient("http://localhost:19530")
                 await client.create_collection("docs", schema=schema)
+                await client.create_index("docs", index_params)
                 await client.load_collection("docs")
                 return await client.search("docs", data=[[0.1] * 8])
             """,
@@ -228,9 +295,85 @@ class SearchBeforeLoad(Rule):
             """,
             line=7,
         ),
+        # Module-wide: created in a setup function, searched in another, loaded nowhere.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("http://localhost:19530")
+            def setup():
+                client.create_collection("docs", schema=schema)
+                client.create_index("docs", index_params)
+                client.insert("docs", rows)
+            def ask(q):
+                return client.search("docs", data=[q], limit=3)
+            if __name__ == "__main__":
+                setup()
+                print(ask([0.1] * 8))
+            """,
+            line=8,
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("http://localhost:19530")
+            def setup():
+                client.create_collection("docs", schema=schema)
+                client.create_index("docs", index_params)
+                client.insert("docs", rows)
+            def ask(q):
+                client.load_collection("docs")
+                return client.search("docs", data=[q], limit=3)
+            if __name__ == "__main__":
+                setup()
+                print(ask([0.1] * 8))
+            """,
+        ),
+        # Module-wide: created at module level, read in a nested function (no index: no fix).
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_collection("docs", schema=schema)
+            def later():
+                return client.search("docs", data=[[0.1] * 8])
+            """,
+            line=5,
+        ),
+        # Module-wide, ORM, in a class: created in __init__, searched in a method.
+        Invalid(
+            """
+            from pymilvus import Collection, connections
+            class Store:
+                def __init__(self):
+                    connections.connect(uri="http://localhost:19530")
+                    self.col = Collection("docs", schema)
+                    self.col.create_index("vec", index_params)
+                def ask(self, q):
+                    return Collection("docs").search([q], "vec", {}, limit=3)
+            """,
+            line=8,
+        ),
+        # Module-wide: a test module whose setup creates the collection and whose test reads it.
+        Invalid(
+            """
+            import pytest
+            from pymilvus import MilvusClient
+            client = MilvusClient("http://localhost:19530")
+            def setup_module():
+                client.create_collection("docs", schema=schema)
+            def test_search():
+                assert client.search("docs", data=[[0.1] * 8])
+            """,
+            line=7,
+        ),
     ]
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._flows: list[Flow] = []  # every flow of the module, for the module-wide pass
+        self._reported: set[str] = set()
+        self._expecting_errors: list[tuple[int, int]] | None = None
+
     def visit_flow(self, flow: Flow) -> None:
+        self._flows.append(flow)
         # collection name -> the create/release event that left it unloaded
         unloaded: dict[str, Event] = {}
         for event in flow.events:
@@ -251,20 +394,138 @@ class SearchBeforeLoad(Rule):
                 unloaded.pop(name, None)
             elif op == "read" and name in unloaded:
                 origin = unloaded.pop(name)
-                if dominates(origin, event):
+                if dominates(origin, event) and not self._expects_error(event):
                     self._report(origin, event)
+        if isinstance(flow.node, ast.Module):  # the module's flow ends last
+            self._module_wide()
 
-    def _report(self, origin: Event, read: Event) -> None:
+    def _module_wide(self) -> None:
+        """A collection created unloaded somewhere in the module, read in another function, and
+        loaded nowhere: reported on its first read (what one flow at a time cannot see)."""
+        created: dict[str, tuple[Flow, Event]] = {}
+        ruled_out: set[str] = set(self._reported)
+        for flow in self._flows:
+            for event in flow.events:
+                op, name = event.op, event.collection
+                if op in ("load", "escape", "unknown"):
+                    if name is None:
+                        return  # something we cannot see may load any collection
+                    ruled_out.add(name)
+                elif name is None:
+                    continue
+                elif op == "create" and not event.loads and self._always_runs(event):
+                    created.setdefault(name, (flow, event))
+                elif op == "create":
+                    ruled_out.add(name)  # loads by itself, or only on some paths
+        candidates = created.keys() - ruled_out
+        if not candidates:
+            return
+        reads = []
+        for flow in self._flows:
+            for event in flow.events:
+                name = event.collection
+                if event.op != "read" or name not in candidates:
+                    continue
+                create_flow, create = created[name]
+                if flow is create_flow and _position(event) < _position(create):
+                    continue  # read before the create: on a collection that existed before
+                reads.append(event)
+        reads.sort(key=_position)
+        for read in reads:
+            if read.collection not in candidates:
+                continue
+            candidates.discard(read.collection)
+            if not self._expects_error(read):
+                self._report(created[read.collection][1], read, module_wide=True)
+
+    def _always_runs(self, event: Event) -> bool:
+        """No `if`, `match`, `and`/`or` or except clause decides whether the create runs
+        (the `if __name__ == "__main__":` of a script does not count)."""
+        if not event.blocks:
+            return True
+        nodes = self._nodes_by_id()
+        for node_id, part in event.blocks:
+            node = nodes.get(node_id)
+            if isinstance(node, ast.If) and part == "body" and _is_main_guard(node.test):
+                continue
+            if isinstance(node, (ast.If, ast.IfExp, ast.Match, ast.BoolOp)) or part == "handlers":
+                return False
+        return True
+
+    def _nodes_by_id(self) -> dict[int, ast.AST]:
+        return {id(node): node for node, _ in self.ctx.model.nodes}
+
+    def _expects_error(self, read: Event) -> bool:
+        """The read sits in `with pytest.raises(...)` (or assertRaises): the test wants it to fail."""
+        if self._expecting_errors is None:
+            self._expecting_errors = [
+                (node.lineno, node.end_lineno)
+                for node, _ in self.ctx.model.nodes
+                if isinstance(node, (ast.With, ast.AsyncWith))
+                and any(_expects_exception(item.context_expr) for item in node.items)
+            ]
+        line = read.call.lineno
+        return any(start < line <= end for start, end in self._expecting_errors)
+
+    def _report(self, origin: Event, read: Event, module_wide: bool = False) -> None:
+        self._reported.add(read.collection)
         why = "was released" if origin.op == "release" else "was created without being loaded"
+        where = "and nothing in this module loads it" if module_wide else "in this flow"
         if read.api == "orm":
             load_call = f"{self.ctx.text(read.receiver)}.load()"
         else:
             load_call = f"{self.ctx.text(read.receiver)}.load_collection({self.ctx.text(read.collection_arg)})"
         if read.awaited:
             load_call = "await " + load_call
+        if not self._has_index(read.collection):
+            # Loading a collection without an index fails on a server (MV008): the fix would
+            # trade one error for another, so it is declined.
+            self.report(
+                read.call,
+                f"Load collection '{read.collection}' before `{read.method}`: it {why} {where}.",
+                hint=f"create an index on its vector field, then `{load_call}` before this read",
+                fix="none",
+            )
+            return
         self.report(
             read.call,
-            f"Load collection '{read.collection}' before `{read.method}`: it {why} in this flow.",
+            f"Load collection '{read.collection}' before `{read.method}`: it {why} {where}.",
             hint=f"insert `{load_call}` before this statement",
             fix_data={"load_call": load_call, "statement_line": read.statement.lineno},
         )
+
+    def _has_index(self, name: str) -> bool:
+        """Some call in the module may create an index on the collection (or it is made with one)."""
+        for flow in self._flows:
+            for event in flow.events:
+                if event.collection not in (name, None):
+                    continue
+                if event.op == "index" or (event.op == "create" and event.loads):
+                    return True
+                if event.op == "release":  # it was loaded once: an index exists
+                    return True
+        return False
+
+
+def _position(event: Event) -> tuple[int, int]:
+    return event.call.lineno, event.call.col_offset
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _expects_exception(expr: ast.expr) -> bool:
+    """`pytest.raises(...)`, `raises(...)`, `self.assertRaises(...)`, `assertRaisesRegex`."""
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    return name in ("raises", "assertRaises", "assertRaisesRegex")
