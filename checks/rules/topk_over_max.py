@@ -9,6 +9,10 @@ from checks.semantic import dict_get
 from checks.signatures import argument
 
 MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow
+# Milvus 2.6.14+: a collection with the property query_mode="large_topk" takes limit + offset up
+# to quotaAndLimits.limits.largeTopK / largeMaxQueryResultWindow (pkg/common/common.go QueryModeKey).
+QUERY_MODE_KEY, LARGE_TOPK = "query_mode", "large_topk"
+LARGE_TOPK_WINDOW = 1_000_000
 # What `search` calls its search params, per API (hybrid_search and query take none).
 SEARCH_PARAMS = {"client": "search_params", "orm": "param"}
 
@@ -64,6 +68,22 @@ class TopkOverMax(Rule):
         def fetch(client):
             return client.query("docs", filter="id > 0", limit=100000)
         """,
+        # A collection created with a property that lifts the cap.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        client.create_collection(
+            "docs", schema=schema, index_params=index_params,
+            properties={"query_mode": "large_topk"},
+        )
+        rows = client.query("docs", filter="id > 0", limit=50000)
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        client.alter_collection_properties("docs", properties={"query_mode": "large_topk"})
+        hits = client.search("docs", [[0.1] * 8], limit=100000)
+        """,
         # json.load and another library's Collection.
         """
         import json
@@ -74,6 +94,16 @@ class TopkOverMax(Rule):
         """,
     ]
     INVALID = [
+        # Even large_topk stops at 1,000,000.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("http://localhost:19530")
+            client.create_collection("docs", schema=schema, properties={"query_mode": "large_topk"})
+            rows = client.query("docs", filter="id > 0", limit=2_000_000)
+            """,
+            line=4,
+        ),
         Invalid(
             """
             from pymilvus import MilvusClient
@@ -122,6 +152,18 @@ class TopkOverMax(Rule):
         ),
     ]
 
+    _large_topk_seen: bool | None = None
+
+    def _large_topk(self) -> bool:
+        """The module gives a collection `query_mode="large_topk"` (`properties={...}` at
+        create or alter): on Milvus 2.6.14+ its window is 1,000,000. Which collection is not
+        tracked: the larger cap then holds for the whole module."""
+        if self._large_topk_seen is None:
+            self._large_topk_seen = "large_topk" in self.ctx.source and any(
+                _sets_large_topk(node) for node, _ in self.ctx.model.nodes if isinstance(node, ast.Dict)
+            )
+        return self._large_topk_seen
+
     def visit_Call(self, node: ast.Call) -> None:
         if self.ctx.qualname(node.func) == "pymilvus.AnnSearchRequest":
             self._check(node, argument(node, "AnnSearchRequest", "limit"), None, "AnnSearchRequest")
@@ -145,12 +187,22 @@ class TopkOverMax(Rule):
         offset = self.ctx.literal(offset_node) if offset_node is not None else 0
         if not isinstance(offset, int) or isinstance(offset, bool):
             offset = 0  # unknown: limit alone may already be too large
-        if limit + offset <= MAX_WINDOW:
+        window_cap = LARGE_TOPK_WINDOW if self._large_topk() else MAX_WINDOW
+        if limit + offset <= window_cap:
             return
         window = f"`limit` + `offset` = {limit + offset}" if offset else f"`limit={limit}`"
         iterator = "query_iterator" if method == "query" else "search_iterator"
         self.report(
             limit_node,
-            f"Lower {window} to {MAX_WINDOW} or less: the server rejects larger result windows.",
+            f"Lower {window} to {window_cap} or less: the server rejects larger result windows.",
             hint=f"read more rows by paging with {iterator}",
         )
+
+
+
+def _sets_large_topk(mapping: ast.Dict) -> bool:
+    return any(
+        isinstance(key, ast.Constant) and key.value == QUERY_MODE_KEY
+        and isinstance(value, ast.Constant) and value.value == LARGE_TOPK
+        for key, value in zip(mapping.keys, mapping.values, strict=True)
+    )

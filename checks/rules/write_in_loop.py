@@ -8,6 +8,15 @@ from checks.flow import loop_blocks
 from checks.rules.base import Invalid, Rule
 
 WRITES = frozenset({"insert", "upsert"})
+# Reads that a flush in the same pass may exist for (read-your-writes tests).
+READS_AFTER_FLUSH = frozenset(
+    {"query", "search", "get", "get_collection_stats", "query_iterator", "search_iterator"}
+)
+# Code that needs several sealed segments on purpose: grouping and ordering across segments,
+# compaction, segment inspection.
+SEGMENT_WORDS = (
+    "group_by_field", "order_by", "compact(", "get_query_segment_info", "list_persistent_segments",
+)  # fmt: skip
 _EXITS = (ast.Break, ast.Return, ast.Raise)
 
 
@@ -73,6 +82,47 @@ class WriteInLoop(Rule):
         client = MilvusClient("./milvus.db")
         for name in client.list_collections():
             client.flush(name)
+        """,
+        # One flush per collection, in a loop over collections.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus.db")
+        for name, rows in data_by_collection.items():
+            client.insert(name, rows)
+            client.flush(name)
+        """,
+        """
+        from pymilvus import Collection
+        for name in ("books", "films"):
+            col = Collection(name)
+            col.insert(rows[name])
+            col.flush()
+        """,
+        # Flush per batch on purpose: several segments for a group-by search demo.
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        for batch in batches:
+            client.insert("docs", batch)
+            client.flush("docs")
+        client.search("docs", data=[q], anns_field="vec", group_by_field="doc_id", limit=3)
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        for batch in batches:
+            client.insert("docs", batch)
+            # seal a segment per batch
+            client.flush("docs")
+        """,
+        # Read-your-writes test: the flush makes the next read see the rows.
+        """
+        from pymilvus import Collection
+        col = Collection("docs")
+        for i, batch in enumerate(batches):
+            col.insert(batch)
+            col.flush()
+            assert col.num_entities == (i + 1) * len(batch)
         """,
         # A function defined in a loop is another flow.
         """
@@ -192,6 +242,7 @@ class WriteInLoop(Rule):
     ]
 
     _loops: dict | None = None
+    _segment_demo: bool | None = None
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.ctx.blocks:
@@ -203,7 +254,7 @@ class WriteInLoop(Rule):
         if loop is None or self._leaves_after(loop):
             return
         if write.method == "flush":
-            if not self._writes_in(loop):
+            if not self._writes_in(loop) or self._flush_on_purpose(write, loop):
                 return
             self.report(
                 node,
@@ -253,6 +304,37 @@ class WriteInLoop(Rule):
             for node in ast.walk(loop)
         )
 
+    def _flush_on_purpose(self, flush, loop: ast.AST) -> bool:
+        """A flush per pass that means it: one per collection of a loop over collections, one
+        before a read in the same pass (read-your-writes), or one per batch to make segments
+        (group-by / order-by / compaction demos, or a comment in the loop that says so)."""
+        target = flush.argument("collection_name") if flush.api == "client" else flush.call.func.value
+        bound_here = _names_bound_in(loop)
+        if target is not None and any(
+            isinstance(n, ast.Name) and n.id in bound_here for n in ast.walk(target)
+        ):
+            return True
+        if self._reads_in(loop):
+            return True
+        return self._makes_segments(loop)
+
+    def _reads_in(self, loop: ast.AST) -> bool:
+        for node in ast.walk(loop):
+            if isinstance(node, ast.Attribute) and node.attr == "num_entities":
+                return True
+            if isinstance(node, ast.Call) and self.ctx.method_call(node, *READS_AFTER_FLUSH):
+                return True
+        return False
+
+    def _makes_segments(self, loop: ast.AST) -> bool:
+        lines = self.ctx.lines[loop.lineno - 1 : loop.end_lineno]
+        if any("segment" in line.lower() for line in lines):
+            return True
+        if self._segment_demo is None:
+            source = self.ctx.source
+            self._segment_demo = any(word in source for word in SEGMENT_WORDS)
+        return self._segment_demo
+
     def _one_row(self, data: ast.expr, orm: bool) -> bool:
         """A single row: a dict, or (MilvusClient) a one-element list of something not a list."""
         if self._is_dict(data):
@@ -289,6 +371,15 @@ class WriteInLoop(Rule):
                 return False
             scope = scope.parent
         return True
+
+
+def _names_bound_in(loop: ast.AST) -> set[str]:
+    """Names a loop binds: its target(s) and what its body assigns."""
+    names = set()
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
 
 
 def _path_to(block: list[ast.stmt], target: ast.stmt | None) -> list | None:
