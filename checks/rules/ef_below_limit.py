@@ -51,13 +51,12 @@ class EfBelowLimit(Rule):
         col.create_index("vec", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 128}})
         col.search([[0.1] * 8], "vec", {"metric_type": "L2", "params": {"ef": 10}}, limit=100)
         """,
-        # Quick setup builds AUTOINDEX, and an index built elsewhere is unknown.
+        # Quick setup builds AUTOINDEX.
         """
         from pymilvus import MilvusClient
         client = MilvusClient("demo.db")
         client.create_collection("docs", dimension=8)
         client.search("docs", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
-        client.search("other", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
         """,
         # Values we cannot see.
         """
@@ -178,6 +177,24 @@ class EfBelowLimit(Rule):
             """,
             line=7,
         ),
+        # The index is built elsewhere: ef is HNSW's, and below the limit it fails there (or
+        # does nothing on any other index).
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("http://localhost:19530")
+            hits = client.search("other", [[0.1] * 8], limit=100, search_params={"params": {"ef": 10}})
+            """,
+            line=3,
+        ),
+        Invalid(
+            """
+            from pymilvus import Collection
+            col = Collection("docs")
+            res = col.search([[0.1] * 8], "vec", {"metric_type": "L2", "params": {"ef": 16}}, limit=64)
+            """,
+            line=3,
+        ),
         # An offset we cannot see: ef is below the limit already, but the right ef is unknown.
         Invalid(
             """
@@ -214,19 +231,38 @@ class EfBelowLimit(Rule):
             self._check(search, ef_node, ef)
 
     def _check(self, search: Search, ef_node: ast.AST, ef: int) -> None:
-        defs = searched_index(self.collections, search)
-        if defs is None or any((d.index_type or "").upper() not in HNSW_TYPES for d in defs):
-            return
         k = search.limit + (search.offset or 0)
         if ef >= k:
             return
+        defs = searched_index(self.collections, search)
+        if defs is not None and any((d.index_type or "").upper() not in HNSW_TYPES for d in defs):
+            return
+        if defs is None and self._quick_setup(search):
+            return
         what = "limit" if not search.offset else "limit + offset"
         exact = search.offset is not None and isinstance(ef_node, ast.Constant)
+        if defs is None:
+            # The index is not in sight, but `ef` is HNSW's: on HNSW the search fails, on any
+            # other index ef does nothing. Either way ef below the limit is wrong.
+            message = (
+                f"Raise `ef` from {ef} to at least {k}, or drop it: on an HNSW index the server "
+                f"rejects a search with {what} = {k} above ef, and other indexes ignore ef."
+            )
+        else:
+            message = (
+                f"Raise `ef` from {ef} to at least {k}: HNSW keeps only ef candidates, so the "
+                f"server rejects a search with {what} = {k} above ef."
+            )
         self.report(
             ef_node,
-            f"Raise `ef` from {ef} to at least {k}: HNSW keeps only ef candidates, so the "
-            f"server rejects a search with {what} = {k} above ef.",
+            message,
             hint="or leave ef out and let the server choose",
             fix=None if exact else "none",
             fix_data={"ef": k},
         )
+
+    def _quick_setup(self, search: Search) -> bool:
+        """Quick setup built the index: AUTOINDEX, whose search parameters the guide leaves to
+        the server."""
+        collection = self.collections.of_call(search.method, search.scope)
+        return collection is not None and collection.schema is not None and collection.schema.quick
