@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from checks.fixes import Fixer, bound_names, cst, leaves_block, names_in, span_of
+import ast
+
+from checks.fixes import Fixer, bound_names, cst, leaves_block, names_in, span_of, walk
 from checks.flow import Flow, dominates
 from checks.rules.base import Invalid, Rule
 
@@ -49,9 +51,10 @@ class MoveIndexAfterInsert(Fixer):
             if span is None or span[0] != after_line:
                 continue
             crossed = statements[index + 1 : target + 1]
-            if isinstance(statements[target], cst.SimpleStatementLine) and _may_cross(
-                call, crossed
-            ):
+            movable_target = isinstance(
+                statements[target], (cst.SimpleStatementLine, cst.For, cst.While)
+            )
+            if movable_target and _may_cross(call, crossed):
                 return target
             return None
         return None
@@ -77,11 +80,21 @@ def _may_cross(call, statements) -> bool:
     root = receiver.value if isinstance(receiver, cst.Name) else None
     used = {name for arg in call.args for name in names_in(arg)}
     for statement in statements:
-        if leaves_block(statement) or used & names_in(statement):
+        if _leaves(statement) or used & names_in(statement):
             return False
         if root is None or root in bound_names(statement):
             return False
     return True
+
+
+def _leaves(statement) -> bool:
+    """Whether running the statement may jump out of its block. A loop's own `break` and
+    `continue` stay in it, unless it has an `else` clause that they would skip."""
+    if isinstance(statement, (cst.For, cst.While)) and statement.orelse is None:
+        return any(
+            isinstance(child, (cst.Return, cst.Raise, cst.Yield)) for child in walk(statement)
+        )
+    return leaves_block(statement)
 
 
 class IndexBeforeInsert(Rule):
@@ -167,6 +180,34 @@ class IndexBeforeInsert(Rule):
             """,
             line=3,
             edition="2026.01",
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            for batch in batches:
+                client.insert("docs", batch)
+            client.create_index("docs", index_params)
+            """,
+        ),
+        # A loop that reads the collection after the insert: the index cannot move past it.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_index("docs", index_params)
+            for batch in batches:
+                client.insert("docs", batch)
+                client.search("docs", data=[batch[0]["vector"]])
+            """,
+            line=3,
+            edition="2026.01",
+            fixed="""
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            client.create_index("docs", index_params)
+            for batch in batches:
+                client.insert("docs", batch)
+                client.search("docs", data=[batch[0]["vector"]])
+            """,
         ),
     ]
 
@@ -191,8 +232,18 @@ class IndexBeforeInsert(Rule):
             ):
                 continue  # the bulk insert came first: later writes are updates
             last_write = later_writes[-1]
-            between = events[position + 1 : events.index(last_write)]
-            movable = last_write.blocks == index.blocks and not any(
+            after_line = last_write.statement.lineno
+            end = events.index(last_write)
+            movable = last_write.blocks == index.blocks
+            loop = self._loop_around(index, last_write)
+            if loop is not None:
+                # The inserts sit in a loop of the index's own block: move it after the loop.
+                movable, after_line = True, loop.lineno
+                inside = (id(loop), "body")
+                while end + 1 < len(events) and inside in events[end + 1].blocks:
+                    end += 1
+            between = events[position + 1 : end + 1]
+            movable = movable and not any(
                 e.op in ("read", "load", "unknown", "escape", "index")
                 and e.collection in (index.collection, None)
                 for e in between
@@ -204,6 +255,19 @@ class IndexBeforeInsert(Rule):
                 fix="safe" if movable else "none",
                 fix_data={
                     "statement_line": index.statement.lineno,
-                    "after_statement_line": last_write.statement.lineno,
+                    "after_statement_line": after_line,
                 },
             )
+
+    def _loop_around(self, index, write):
+        """The `for`/`while` statement of the index's block whose body holds the write."""
+        depth = len(index.blocks)
+        if len(write.blocks) <= depth or write.blocks[:depth] != index.blocks:
+            return None
+        node_id, part = write.blocks[depth]
+        if part != "body":
+            return None
+        for node, _ in self.ctx.model.nodes:
+            if id(node) == node_id:
+                return node if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) else None
+        return None
