@@ -732,6 +732,8 @@ def _post_tool_use(session: str, change: Change, settings: Settings, parts: list
 
 
 def _report_key(path: str, diagnostic, module: Module) -> str:
+    if diagnostic.severity == "info":  # advice, not a mistake: once per rule per session
+        return "\0".join(("info", diagnostic.code))
     return "\0".join((os.path.abspath(path), diagnostic.code, module.line_text(diagnostic.line)))
 
 

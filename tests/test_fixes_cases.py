@@ -87,12 +87,14 @@ def test_mv001_read_in_a_loop_header_gets_the_load_before_the_loop():
         """
         from pymilvus import Collection
         col = Collection("docs", schema)
+        col.create_index("vec", index_params)
         for hit in col.search([[0.1] * 8], "vec", {}, limit=3)[0]:
             print(hit.id)
         """,
         """
         from pymilvus import Collection
         col = Collection("docs", schema)
+        col.create_index("vec", index_params)
         col.load()
         for hit in col.search([[0.1] * 8], "vec", {}, limit=3)[0]:
             print(hit.id)

@@ -265,6 +265,26 @@ def test_warnings_are_reported_after_the_write_once_per_session(plugin):
     assert "MV004" in plugin.post(other_session).output["additionalContext"]
 
 
+def test_info_reaches_the_model_once_per_rule_per_session(plugin):
+    """Advice (info) is said once per rule in a session, whatever file or line it is on."""
+    script = 'from pymilvus import MilvusClient\nclient = MilvusClient("a.db")\n'
+    first = plugin.payload(
+        "pretooluse-write",
+        file_path=str(plugin.project / "one.py"),
+        content=script + 'client.create_collection("one", dimension=8)\n',
+    )
+    assert "MV006 [info]" in plugin.post(plugin.write(first)).output["additionalContext"]
+    second = plugin.payload(
+        "pretooluse-write",
+        file_path=str(plugin.project / "two.py"),
+        content=script + 'client.create_collection("two", dimension=8)\n',
+    )
+    post_second = plugin.write(second)
+    assert_silent(plugin.post(post_second))
+    other_session = {**post_second, "session_id": str(uuid.uuid4())}
+    assert "MV006" in plugin.post(other_session).output["additionalContext"]
+
+
 def test_recorded_write_payload_as_is(cc):
     """The recorded Write (quick setup: created and loaded) passes, with advice afterwards."""
     pre = cc.payload("pretooluse-write")

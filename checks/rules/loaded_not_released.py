@@ -7,6 +7,14 @@ import ast
 from checks.flow import Event, Flow
 from checks.rules.base import Invalid, Rule
 
+# Web frameworks and servers: a module that imports one is a long-running service, which should
+# keep its hot collections loaded (releasing makes every later read fail with code 101).
+SERVICE_PACKAGES = frozenset({
+    "fastapi", "flask", "starlette", "aiohttp", "uvicorn", "gunicorn", "django", "gradio",
+    "streamlit", "tornado", "sanic", "quart", "litestar", "grpc", "mcp", "fastmcp", "celery",
+    "chainlit", "bottle", "falcon", "socketserver",
+})  # fmt: skip
+
 
 class LoadedNotReleased(Rule):
     """A script loads a collection and never releases it nor closes its client."""
@@ -56,6 +64,25 @@ class LoadedNotReleased(Rule):
         collection = Collection("documents")
         collection.load()
         connections.disconnect("default")
+        """,
+        # A long-running service keeps its collection loaded on purpose.
+        """
+        from fastapi import FastAPI
+        from pymilvus import MilvusClient
+        app = FastAPI()
+        client = MilvusClient("http://localhost:19530")
+        client.load_collection("docs")
+        @app.get("/search")
+        def search(q: str):
+            return client.search("docs", data=[embed(q)], limit=3)
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("http://localhost:19530")
+        client.load_collection("docs")
+        while True:
+            job = queue.get()
+            client.search("docs", data=[job.vector], limit=3)
         """,
     ]
     INVALID = [
@@ -124,13 +151,30 @@ class LoadedNotReleased(Rule):
         if isinstance(flow.node, ast.Module):
             self._decide()
 
+    def _is_service(self) -> bool:
+        """A long-running module: it imports a web framework or server, or loops forever."""
+        for node, _ in self.ctx.model.nodes:
+            if isinstance(node, ast.Import):
+                if any(_is_service_module(a.name) for a in node.names):
+                    return True
+            elif isinstance(node, ast.ImportFrom):
+                if node.level == 0 and _is_service_module(node.module or ""):
+                    return True
+            elif (
+                isinstance(node, ast.While)
+                and isinstance(node.test, ast.Constant)
+                and node.test.value is True
+            ):
+                return True
+        return False
+
     @staticmethod
     def _loads(event: Event) -> bool:
         loads = event.op == "load" or (event.op == "create" and event.loads)
         return loads and event.api != "other" and event.collection is not None
 
     def _decide(self) -> None:
-        if self.closed or None in self.released:
+        if self.closed or None in self.released or not self.loads or self._is_service():
             return
         for event in self.loads:
             if event.collection not in self.released:
@@ -141,3 +185,7 @@ class LoadedNotReleased(Rule):
                     hint="client.release_collection(...) / client.close() at the end",
                 )
                 return
+
+
+def _is_service_module(module: str) -> bool:
+    return module.split(".")[0] in SERVICE_PACKAGES or module.startswith("http.server")

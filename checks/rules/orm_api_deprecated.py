@@ -128,6 +128,15 @@ class OrmApiDeprecated(Rule):
         """,
     ]
     INVALID = [
+        # Already on MilvusClient: the ORM name is only imported (the advice is to remove it).
+        Invalid(
+            """
+            from pymilvus import MilvusClient, Collection, DataType
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", data=[[0.1] * 8], limit=3)
+            """,
+            line=1,
+        ),
         Invalid(
             """
             from pymilvus import connections, Collection, FieldSchema, DataType
@@ -184,10 +193,14 @@ class OrmApiDeprecated(Rule):
         module = node.module or ""
         if node.level or not (module == "pymilvus" or module.startswith("pymilvus.")):
             return
-        names = [a.name for a in node.names if deprecated_name(module, a.name)]
+        aliases = [a for a in node.names if deprecated_name(module, a.name)]
+        names = [a.name for a in aliases]
         if names:
             self.reported.update(names)
-            self._report(node, names)
+            if self._uses_client() and not self._used({a.asname or a.name for a in aliases}):
+                self._report_unused(node, names)
+            else:
+                self._report(node, names)
 
     def visit_Import(self, node: ast.Import) -> None:
         # `import pymilvus.orm.utility as utility`
@@ -230,6 +243,30 @@ class OrmApiDeprecated(Rule):
                     return True
             first, scope = False, scope.parent
         return False
+
+    def _uses_client(self) -> bool:
+        """The module already builds a MilvusClient or AsyncMilvusClient."""
+        return any(
+            isinstance(node, ast.Call) and self.ctx.model.value_of(node, scope).kind == "client"
+            for node, scope in self.ctx.model.nodes
+        )
+
+    def _used(self, local_names: set[str]) -> bool:
+        return any(
+            isinstance(node, ast.Name) and node.id in local_names
+            for node, _ in self.ctx.model.nodes
+        )
+
+    def _report_unused(self, node: ast.AST, names: list[str]) -> None:
+        """The file is on MilvusClient already; the ORM name is only imported, never used."""
+        listed = ", ".join(f"`{n}`" for n in names)
+        self.report(
+            node,
+            f"Remove the unused import of {listed}: this file already uses MilvusClient, and "
+            "the ORM API is deprecated since pymilvus 2.6 and removed in 3.1.",
+            hint=f"delete {listed} from this import",
+            fix_data={"names": names},
+        )
 
     def _report(self, node: ast.AST, names: list[str]) -> None:
         listed = ", ".join(f"`{n}`" for n in names)

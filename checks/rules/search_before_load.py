@@ -7,6 +7,7 @@ import ast
 from checks.fixes import Fixer
 from checks.flow import Event, Flow, dominates
 from checks.rules.base import Invalid, Rule
+from checks.signatures import argument
 
 
 class InsertLoadCall(Fixer):
@@ -176,25 +177,23 @@ class SearchBeforeLoad(Rule):
             client = MilvusClient("demo.db")
             client.create_collection("docs", schema=schema)
             client.insert("docs", rows)
-            client.create_index("docs", index_params)
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
             """,
-            line=6,
+            line=5,
             fixed="""
             from pymilvus import MilvusClient
             client = MilvusClient("demo.db")
             client.create_collection("docs", schema=schema)
             client.insert("docs", rows)
-            client.create_index("docs", index_params)
             client.load_collection("docs")
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
             """,
         ),
-        # No index anywhere: a load alone would fail on a server, so the fix is declined.
+        # On a server with no index anywhere, a load alone would fail: the fix is declined.
         Invalid(
             """
             from pymilvus import MilvusClient
-            client = MilvusClient("demo.db")
+            client = MilvusClient("http://localhost:19530")
             client.create_collection("docs", schema=schema)
             client.insert("docs", rows)
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
@@ -202,7 +201,7 @@ class SearchBeforeLoad(Rule):
             line=5,
             fixed="""
             from pymilvus import MilvusClient
-            client = MilvusClient("demo.db")
+            client = MilvusClient("http://localhost:19530")
             client.create_collection("docs", schema=schema)
             client.insert("docs", rows)
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
@@ -477,9 +476,9 @@ class SearchBeforeLoad(Rule):
             load_call = f"{self.ctx.text(read.receiver)}.load_collection({self.ctx.text(read.collection_arg)})"
         if read.awaited:
             load_call = "await " + load_call
-        if not self._has_index(read.collection):
+        if not self._has_index(read.collection) and not self._on_milvus_lite(read):
             # Loading a collection without an index fails on a server (MV008): the fix would
-            # trade one error for another, so it is declined.
+            # trade one error for another, so it is declined. Milvus Lite loads it all the same.
             self.report(
                 read.call,
                 f"Load collection '{read.collection}' before `{read.method}`: it {why} {where}.",
@@ -494,6 +493,10 @@ class SearchBeforeLoad(Rule):
             fix_data={"load_call": load_call, "statement_line": read.statement.lineno},
         )
 
+    def _on_milvus_lite(self, read: Event) -> bool:
+        """The read's client is certainly Milvus Lite: `MilvusClient("<file>.db")`."""
+        return read.api == "client" and milvus_lite_client(self.ctx, read.receiver)
+
     def _has_index(self, name: str) -> bool:
         """Some call in the module may create an index on the collection (or it is made with one)."""
         for flow in self._flows:
@@ -505,6 +508,19 @@ class SearchBeforeLoad(Rule):
                 if event.op == "release":  # it was loaded once: an index exists
                     return True
         return False
+
+
+def milvus_lite_client(ctx, receiver: ast.expr | None) -> bool:
+    """A client built with a literal URI ending in ".db": pymilvus runs Milvus Lite on that file
+    (pymilvus client/connection_manager.py; orm/connections.py in 2.4). Lite loads a collection
+    without an index, which a server refuses."""
+    if receiver is None:
+        return False
+    value = ctx.value_of(receiver)
+    if value.kind != "client" or not isinstance(value.node, ast.Call):
+        return False
+    uri = ctx.literal(argument(value.node, "MilvusClient", "uri"))
+    return isinstance(uri, str) and uri.endswith(".db")
 
 
 def _position(event: Event) -> tuple[int, int]:

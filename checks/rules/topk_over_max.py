@@ -160,7 +160,9 @@ class TopkOverMax(Rule):
         tracked: the larger cap then holds for the whole module."""
         if self._large_topk_seen is None:
             self._large_topk_seen = "large_topk" in self.ctx.source and any(
-                _sets_large_topk(node) for node, _ in self.ctx.model.nodes if isinstance(node, ast.Dict)
+                _sets_large_topk(node)
+                for node, _ in self.ctx.model.nodes
+                if isinstance(node, ast.Dict)
             )
         return self._large_topk_seen
 
@@ -199,10 +201,11 @@ class TopkOverMax(Rule):
         )
 
 
-
 def _sets_large_topk(mapping: ast.Dict) -> bool:
     return any(
-        isinstance(key, ast.Constant) and key.value == QUERY_MODE_KEY
-        and isinstance(value, ast.Constant) and value.value == LARGE_TOPK
+        isinstance(key, ast.Constant)
+        and key.value == QUERY_MODE_KEY
+        and isinstance(value, ast.Constant)
+        and value.value == LARGE_TOPK
         for key, value in zip(mapping.keys, mapping.values, strict=True)
     )

@@ -308,7 +308,9 @@ class WriteInLoop(Rule):
         """A flush per pass that means it: one per collection of a loop over collections, one
         before a read in the same pass (read-your-writes), or one per batch to make segments
         (group-by / order-by / compaction demos, or a comment in the loop that says so)."""
-        target = flush.argument("collection_name") if flush.api == "client" else flush.call.func.value
+        target = (
+            flush.argument("collection_name") if flush.api == "client" else flush.call.func.value
+        )
         bound_here = _names_bound_in(loop)
         if target is not None and any(
             isinstance(n, ast.Name) and n.id in bound_here for n in ast.walk(target)
