@@ -192,6 +192,26 @@ class Fixer:
         return updated.with_changes(body=body) if inserts else updated
 
 
+class InsertStatementBefore(Fixer):
+    """Insert `fix_data[key]` as a statement of its own before the statement holding the finding.
+
+    A subclass sets `key` and `description` (a format string over `statement`).
+    """
+
+    key = "statement"
+    description = "insert `{statement}`"
+
+    def leave_Module(self, original_node, updated_node):
+        return self.insert_before(
+            original_node,
+            updated_node,
+            lambda d: d.fix_data.get(self.key),
+            lambda d, statement: self.description.format(statement=statement),
+        )
+
+    leave_IndentedBlock = leave_SimpleStatementSuite = leave_Module
+
+
 class ReplaceExpression(Fixer):
     """Replace the expression a diagnostic spans with `fix_data["replacement"]` (source text).
 

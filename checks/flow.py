@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import MethodCall, argument, positional_or_keyword
@@ -105,6 +106,51 @@ def loop_blocks(model: SemanticModel) -> dict[Block, ast.AST]:
         for node, _ in model.nodes
         for part in _LOOP_PARTS.get(type(node), ())
     }
+
+
+def certainly_runs(model: SemanticModel, event: Event) -> bool:
+    """No `if`, `match`, `and`/`or` or except clause decides whether the event runs (the
+    `if __name__ == "__main__":` of a script does not count): on every run of its function."""
+    if not event.blocks:
+        return True
+    deciders = _deciding_nodes(model)
+    for node_id, part in event.blocks:
+        node = deciders.get(node_id)
+        if node is None:
+            continue  # loops, try bodies, comprehensions
+        if isinstance(node, ast.If) and part == "body" and _is_main_guard(node.test):
+            continue
+        if isinstance(node, (ast.Try, ast.TryStar)) and part != "handlers":
+            continue  # the body runs (or the script fails)
+        return False
+    return True
+
+
+_DECIDERS: WeakKeyDictionary[SemanticModel, dict[int, ast.AST]] = WeakKeyDictionary()
+
+
+def _deciding_nodes(model: SemanticModel) -> dict[int, ast.AST]:
+    """The nodes whose parts run only on some paths, by id (built once per module)."""
+    found = _DECIDERS.get(model)
+    if found is None:
+        found = _DECIDERS[model] = {
+            id(node): node for node, _ in model.nodes if isinstance(node, _DECIDING)
+        }
+    return found
+
+
+_DECIDING = (ast.If, ast.IfExp, ast.Match, ast.BoolOp, ast.Try, ast.TryStar)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
 
 
 @dataclass(slots=True)
@@ -203,3 +249,35 @@ def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | N
         if value.kind == "literal" and isinstance(value.value, str):
             return Event("escape", "other", "name", value.value, call, None, blocks)
     return None
+
+
+def on_milvus_lite(model: SemanticModel, scope: Scope, event: Event) -> bool:
+    """The event's client is certainly Milvus Lite: a MilvusClient built with a literal URI that
+    ends in ".db" (pymilvus client/connection_manager.py; orm/connections.py in 2.4), or, for the
+    ORM, a module whose every `connections.connect` has such a URI. Lite is lenient where a server
+    is not: it loads without an index, and reads see every write at once."""
+    if event.api == "client" and event.receiver is not None:
+        value = model.value_of(event.receiver, scope)
+        if value.kind != "client" or not isinstance(value.node, ast.Call):
+            return False
+        return _lite_uri(model.literal(argument(value.node, "MilvusClient", "uri"), scope))
+    if event.api == "orm":
+        connects = [
+            (node, node_scope)
+            for node, node_scope in model.nodes
+            if isinstance(node, ast.Call)
+            and model.qualname(node.func, node_scope) == "pymilvus.connections.connect"
+        ]
+        return bool(connects) and all(
+            _lite_uri(model.literal(_keyword_value(call, "uri"), node_scope))
+            for call, node_scope in connects
+        )
+    return False
+
+
+def _lite_uri(uri: object) -> bool:
+    return isinstance(uri, str) and uri.endswith(".db")
+
+
+def _keyword_value(call: ast.Call, name: str) -> ast.expr | None:
+    return next((kw.value for kw in call.keywords if kw.arg == name), None)

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import ast
 
-from checks.fixes import Fixer
-from checks.flow import Event, Flow, dominates
+from checks.fixes import InsertStatementBefore
+from checks.flow import Event, Flow, certainly_runs, dominates, on_milvus_lite
 from checks.rules.base import Invalid, Rule
-from checks.signatures import argument
 
 
-class InsertLoadCall(Fixer):
+class InsertLoadCall(InsertStatementBefore):
     """Insert the load call as a statement of its own before the statement holding the read."""
 
     local = True
-
-    def leave_Module(self, original_node, updated_node):
-        return self.insert_before(
-            original_node,
-            updated_node,
-            lambda d: d.fix_data.get("load_call"),
-            lambda d, call: f"insert `{call}` before the read",
-        )
-
-    leave_IndentedBlock = leave_SimpleStatementSuite = leave_Module
+    key = "load_call"
+    description = "insert `{statement}` before the read"
 
 
 class SearchBeforeLoad(Rule):
@@ -394,7 +385,7 @@ class SearchBeforeLoad(Rule):
             elif op == "read" and name in unloaded:
                 origin = unloaded.pop(name)
                 if dominates(origin, event) and not self._expects_error(event):
-                    self._report(origin, event)
+                    self._report(origin, event, flow.scope)
         if isinstance(flow.node, ast.Module):  # the module's flow ends last
             self._module_wide()
 
@@ -412,7 +403,7 @@ class SearchBeforeLoad(Rule):
                     ruled_out.add(name)
                 elif name is None:
                     continue
-                elif op == "create" and not event.loads and self._always_runs(event):
+                elif op == "create" and not event.loads and certainly_runs(self.ctx.model, event):
                     created.setdefault(name, (flow, event))
                 elif op == "create":
                     ruled_out.add(name)  # loads by itself, or only on some paths
@@ -428,31 +419,14 @@ class SearchBeforeLoad(Rule):
                 create_flow, create = created[name]
                 if flow is create_flow and _position(event) < _position(create):
                     continue  # read before the create: on a collection that existed before
-                reads.append(event)
-        reads.sort(key=_position)
-        for read in reads:
+                reads.append((event, flow.scope))
+        reads.sort(key=lambda pair: _position(pair[0]))
+        for read, scope in reads:
             if read.collection not in candidates:
                 continue
             candidates.discard(read.collection)
             if not self._expects_error(read):
-                self._report(created[read.collection][1], read, module_wide=True)
-
-    def _always_runs(self, event: Event) -> bool:
-        """No `if`, `match`, `and`/`or` or except clause decides whether the create runs
-        (the `if __name__ == "__main__":` of a script does not count)."""
-        if not event.blocks:
-            return True
-        nodes = self._nodes_by_id()
-        for node_id, part in event.blocks:
-            node = nodes.get(node_id)
-            if isinstance(node, ast.If) and part == "body" and _is_main_guard(node.test):
-                continue
-            if isinstance(node, (ast.If, ast.IfExp, ast.Match, ast.BoolOp)) or part == "handlers":
-                return False
-        return True
-
-    def _nodes_by_id(self) -> dict[int, ast.AST]:
-        return {id(node): node for node, _ in self.ctx.model.nodes}
+                self._report(created[read.collection][1], read, scope, module_wide=True)
 
     def _expects_error(self, read: Event) -> bool:
         """The read sits in `with pytest.raises(...)` (or assertRaises): the test wants it to fail."""
@@ -466,7 +440,7 @@ class SearchBeforeLoad(Rule):
         line = read.call.lineno
         return any(start < line <= end for start, end in self._expecting_errors)
 
-    def _report(self, origin: Event, read: Event, module_wide: bool = False) -> None:
+    def _report(self, origin: Event, read: Event, scope, module_wide: bool = False) -> None:
         self._reported.add(read.collection)
         why = "was released" if origin.op == "release" else "was created without being loaded"
         where = "and nothing in this module loads it" if module_wide else "in this flow"
@@ -476,7 +450,7 @@ class SearchBeforeLoad(Rule):
             load_call = f"{self.ctx.text(read.receiver)}.load_collection({self.ctx.text(read.collection_arg)})"
         if read.awaited:
             load_call = "await " + load_call
-        if not self._has_index(read.collection) and not self._on_milvus_lite(read):
+        if not self._has_index(read.collection) and not on_milvus_lite(self.ctx.model, scope, read):
             # Loading a collection without an index fails on a server (MV008): the fix would
             # trade one error for another, so it is declined. Milvus Lite loads it all the same.
             self.report(
@@ -493,10 +467,6 @@ class SearchBeforeLoad(Rule):
             fix_data={"load_call": load_call, "statement_line": read.statement.lineno},
         )
 
-    def _on_milvus_lite(self, read: Event) -> bool:
-        """The read's client is certainly Milvus Lite: `MilvusClient("<file>.db")`."""
-        return read.api == "client" and milvus_lite_client(self.ctx, read.receiver)
-
     def _has_index(self, name: str) -> bool:
         """Some call in the module may create an index on the collection (or it is made with one)."""
         for flow in self._flows:
@@ -510,32 +480,8 @@ class SearchBeforeLoad(Rule):
         return False
 
 
-def milvus_lite_client(ctx, receiver: ast.expr | None) -> bool:
-    """A client built with a literal URI ending in ".db": pymilvus runs Milvus Lite on that file
-    (pymilvus client/connection_manager.py; orm/connections.py in 2.4). Lite loads a collection
-    without an index, which a server refuses."""
-    if receiver is None:
-        return False
-    value = ctx.value_of(receiver)
-    if value.kind != "client" or not isinstance(value.node, ast.Call):
-        return False
-    uri = ctx.literal(argument(value.node, "MilvusClient", "uri"))
-    return isinstance(uri, str) and uri.endswith(".db")
-
-
 def _position(event: Event) -> tuple[int, int]:
     return event.call.lineno, event.call.col_offset
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "__main__"
-    )
 
 
 def _expects_exception(expr: ast.expr) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 
+from checks.collection.facts import UNKNOWN
+from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
-from checks.semantic import dict_get
-from checks.signatures import argument
+from checks.semantic import Scope, dict_get
+from checks.signatures import MethodCall, argument
 
 MAX_WINDOW = 16384  # the server's quotaAndLimits.limits.topK and maxQueryResultWindow
 # Milvus 2.6.14+: a collection with the property query_mode="large_topk" takes limit + offset up
@@ -152,23 +154,35 @@ class TopkOverMax(Rule):
         ),
     ]
 
-    _large_topk_seen: bool | None = None
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections
+        # (call, limit, offset, method, the read or None, scope): judged once the module's
+        # collections are known (their properties may lift the cap).
+        self.pending: list[tuple] = []
 
-    def _large_topk(self) -> bool:
-        """The module gives a collection `query_mode="large_topk"` (`properties={...}` at
-        create or alter): on Milvus 2.6.14+ its window is 1,000,000. Which collection is not
-        tracked: the larger cap then holds for the whole module."""
-        if self._large_topk_seen is None:
-            self._large_topk_seen = "large_topk" in self.ctx.source and any(
-                _sets_large_topk(node)
-                for node, _ in self.ctx.model.nodes
-                if isinstance(node, ast.Dict)
-            )
-        return self._large_topk_seen
+    def visit_flow(self, flow: Flow) -> None:
+        if isinstance(flow.node, ast.Module):
+            for call, limit, offset, method, read, scope in self.pending:
+                self._check(call, limit, offset, method, self._window_cap(read, scope))
+
+    def _window_cap(self, read: MethodCall | None, scope: Scope) -> int | None:
+        """16384, or 1,000,000 for a collection with query_mode="large_topk" (Milvus 2.6.14+);
+        None when the collection's properties are not all in sight."""
+        if read is None:  # AnnSearchRequest: its collection is the hybrid_search's
+            return LARGE_TOPK_WINDOW if LARGE_TOPK in self.ctx.source else MAX_WINDOW
+        collection = self.collections.of_call(read, scope)
+        if collection is None:
+            return MAX_WINDOW
+        properties = collection.properties
+        if properties is UNKNOWN:
+            return None
+        return LARGE_TOPK_WINDOW if properties.get(QUERY_MODE_KEY) == LARGE_TOPK else MAX_WINDOW
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.ctx.qualname(node.func) == "pymilvus.AnnSearchRequest":
-            self._check(node, argument(node, "AnnSearchRequest", "limit"), None, "AnnSearchRequest")
+            limit = argument(node, "AnnSearchRequest", "limit")
+            self.pending.append((node, limit, None, "AnnSearchRequest", None, self.ctx.scope))
             return
         read = self.ctx.method_call(node, "search", "hybrid_search", "query")
         if read is None:
@@ -180,16 +194,18 @@ class TopkOverMax(Rule):
         offset = read.argument("offset")
         if offset is None and params is not None:
             offset = dict_get(params, "offset")
-        self._check(node, read.argument("limit"), offset, read.method)
+        limit = read.argument("limit")
+        self.pending.append((node, limit, offset, read.method, read, self.ctx.scope))
 
-    def _check(self, call: ast.Call, limit_node, offset_node, method: str) -> None:
+    def _check(self, call: ast.Call, limit_node, offset_node, method: str, window_cap) -> None:
+        if window_cap is None:
+            return
         limit = self.ctx.literal(limit_node)
         if not isinstance(limit, int) or isinstance(limit, bool):
             return
         offset = self.ctx.literal(offset_node) if offset_node is not None else 0
         if not isinstance(offset, int) or isinstance(offset, bool):
             offset = 0  # unknown: limit alone may already be too large
-        window_cap = LARGE_TOPK_WINDOW if self._large_topk() else MAX_WINDOW
         if limit + offset <= window_cap:
             return
         window = f"`limit` + `offset` = {limit + offset}" if offset else f"`limit={limit}`"
@@ -199,13 +215,3 @@ class TopkOverMax(Rule):
             f"Lower {window} to {window_cap} or less: the server rejects larger result windows.",
             hint=f"read more rows by paging with {iterator}",
         )
-
-
-def _sets_large_topk(mapping: ast.Dict) -> bool:
-    return any(
-        isinstance(key, ast.Constant)
-        and key.value == QUERY_MODE_KEY
-        and isinstance(value, ast.Constant)
-        and value.value == LARGE_TOPK
-        for key, value in zip(mapping.keys, mapping.values, strict=True)
-    )
