@@ -198,6 +198,10 @@ def classify_call(
             creates = argument(call, "Collection", "schema") is not None
             op = "create" if creates else "neutral"
             return Event(op, "orm", "Collection", value.name, call, None, blocks)
+        if qualname == "pymilvus.Index":  # Index(collection, field, params) builds the index
+            owner = model.value_of(argument(call, "Index", "collection") or func, scope)
+            name = owner.name if owner.kind == "collection" else None
+            return Event("index", "orm", "Index", name, call, None, blocks)
         if qualname is not None and qualname.startswith("pymilvus."):
             return None  # pymilvus constructors and helpers (MilvusClient, FieldSchema, ...)
     return _escape_event(call, model, scope, blocks)

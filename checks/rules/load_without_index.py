@@ -64,6 +64,14 @@ class LoadWithoutIndex(Rule):
         add_indexes(client, "docs")
         client.load_collection("docs")
         """,
+        # ORM: the Index class builds the index.
+        """
+        from pymilvus import Collection, CollectionSchema, Index, connections
+        connections.connect(host="localhost", port="19530")
+        collection = Collection("docs", CollectionSchema(fields))
+        Index(collection, "vec", {"index_type": "IVF_FLAT", "metric_type": "IP", "params": {}})
+        collection.load()
+        """,
         # ORM: Collection(name) without a schema opens an existing collection.
         """
         from pymilvus import Collection, connections
