@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.fixes import Fixer, cst
+from checks.fixes import Fixer, cst, remove_elements
 from checks.rules.base import Invalid, Rule, Valid
 from checks.semantic import PUBLIC_NAMES, canonical
 
@@ -53,6 +53,22 @@ class MigrateToMilvusClient(Fixer):
     """
 
     partial = True
+
+    def leave_ImportFrom(self, original_node, updated_node):
+        """An ORM name only imported, in a module already on MilvusClient: drop it."""
+        diagnostic = self.diagnostic_for(original_node)
+        if diagnostic is None or not diagnostic.fix_data.get("unused"):
+            return updated_node
+        names = set(diagnostic.fix_data["names"])
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = remove_elements(updated_node.names, lambda a: a.name.value in names)
+        if not kept:
+            return updated_node  # nothing else imported here: leave the statement to the user
+        self.fixed(diagnostic, "removed the unused ORM import of " + ", ".join(sorted(names)))
+        if updated_node.rpar is None and isinstance(kept[-1].comma, cst.Comma):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
 
     def leave_Module(self, original_node, updated_node):
         from checks.codemods import migrate_orm_to_client
@@ -136,6 +152,27 @@ class OrmApiDeprecated(Rule):
             hits = client.search("docs", data=[[0.1] * 8], limit=3)
             """,
             line=1,
+            fixed="""
+            from pymilvus import MilvusClient, DataType
+            client = MilvusClient("demo.db")
+            hits = client.search("docs", data=[[0.1] * 8], limit=3)
+            """,
+        ),
+        Invalid(
+            """
+            from pymilvus import (
+                MilvusClient,
+                utility,
+            )
+            client = MilvusClient("demo.db")
+            """,
+            line=1,
+            fixed="""
+            from pymilvus import (
+                MilvusClient,
+            )
+            client = MilvusClient("demo.db")
+            """,
         ),
         Invalid(
             """
@@ -265,7 +302,7 @@ class OrmApiDeprecated(Rule):
             f"Remove the unused import of {listed}: this file already uses MilvusClient, and "
             "the ORM API is deprecated since pymilvus 2.6 and removed in 3.1.",
             hint=f"delete {listed} from this import",
-            fix_data={"names": names},
+            fix_data={"names": names, "unused": True},
         )
 
     def _report(self, node: ast.AST, names: list[str]) -> None:
