@@ -234,7 +234,7 @@ class OrmApiDeprecated(Rule):
         names = [a.name for a in aliases]
         if names:
             self.reported.update(names)
-            if self._uses_client() and not self._used({a.asname or a.name for a in aliases}):
+            if not self._used({a.asname or a.name for a in aliases}):
                 self._report_unused(node, names)
             else:
                 self._report(node, names)
@@ -295,12 +295,13 @@ class OrmApiDeprecated(Rule):
         )
 
     def _report_unused(self, node: ast.AST, names: list[str]) -> None:
-        """The file is on MilvusClient already; the ORM name is only imported, never used."""
+        """The ORM names are only imported, never used: the advice is to drop them."""
         listed = ", ".join(f"`{n}`" for n in names)
+        already = "this file already uses MilvusClient, and " if self._uses_client() else ""
         self.report(
             node,
-            f"Remove the unused import of {listed}: this file already uses MilvusClient, and "
-            "the ORM API is deprecated since pymilvus 2.6 and removed in 3.1.",
+            f"Remove the unused import of {listed}: {already}the ORM API is deprecated since "
+            "pymilvus 2.6 and removed in 3.1, where this import fails.",
             hint=f"delete {listed} from this import",
             fix_data={"names": names, "unused": True},
         )
