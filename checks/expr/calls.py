@@ -18,6 +18,8 @@ from checks.expr.dialects import Dialect, dialect_for
 from checks.semantic import keyword
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from checks.collection import Schema
     from checks.engine import Context
     from checks.expr import mistakes, semantics
@@ -92,6 +94,10 @@ class Filters:
             self._uses[key] = self._read(call)
         return self._uses[key]
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # Fed by the traversal when a rule asks for Filters in its `__init__` (field_problems).
+        self.of(node)
+
     def _read(self, call: ast.Call) -> FilterUse | None:
         argument = self._argument(call)
         if argument is None:
@@ -141,6 +147,18 @@ class Filters:
                 call, "AnnSearchRequest", "filter"
             )
         return None
+
+    def field_problems(self, kind: str) -> Iterator[tuple[FilterUse, semantics.Finding]]:
+        """MV143/MV144: each filter of the module that parses, at its first use, with the first
+        finding of `kind` ("unknown-field", "type-mismatch") its collection's fields give. For a
+        rule that asks for Filters in `__init__` (the traversal then reads every call), from
+        `visit_flow` at module level (the collection model is complete only then)."""
+        for use in self._uses.values():
+            if use is None or not use.first or use.parsed is None:
+                continue
+            finding = next((f for f in self.field_findings(use) if f.kind == kind), None)
+            if finding is not None:
+                yield use, finding
 
     def field_findings(self, use: FilterUse) -> list[semantics.Finding]:
         """MV143/MV144: the filter held against its collection's fields, once the module has

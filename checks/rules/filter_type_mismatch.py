@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.expr.calls import Filters, FilterUse
+from checks.expr.calls import Filters
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 
@@ -67,21 +67,11 @@ client.query("docs", filter=f"year == {year} and title == '{title}'", limit=5)
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.collections = ctx.collections
-        self.uses: list[FilterUse] = []
-
-    def visit_Call(self, node: ast.Call) -> None:
-        use = self.ctx.shared(Filters).of(node)
-        if use is not None and use.first and use.parsed is not None:
-            self.uses.append(use)
+        self.collections = ctx.collections  # asked for here, so that the traversal feeds it
+        self.filters = ctx.shared(Filters)
 
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module):
             return
-        filters = self.ctx.shared(Filters)
-        for use in self.uses:
-            finding = next(
-                (f for f in filters.field_findings(use) if f.kind == "type-mismatch"), None
-            )
-            if finding is not None:
-                self.report(use.place(finding.start, finding.end), f"{finding.message}.")
+        for use, finding in self.filters.field_problems("type-mismatch"):
+            self.report(use.place(finding.start, finding.end), f"{finding.message}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.expr.calls import Filters, FilterUse
+from checks.expr.calls import Filters
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 
@@ -93,28 +93,17 @@ class FilterUnknownField(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.collections = ctx.collections
-        self.uses: list[FilterUse] = []
-
-    def visit_Call(self, node: ast.Call) -> None:
-        use = self.ctx.shared(Filters).of(node)
-        if use is not None and use.first and use.parsed is not None:
-            self.uses.append(use)
+        self.collections = ctx.collections  # asked for here, so that the traversal feeds it
+        self.filters = ctx.shared(Filters)
 
     def visit_flow(self, flow: Flow) -> None:
         if not isinstance(flow.node, ast.Module):
             return
-        filters = self.ctx.shared(Filters)
-        for use in self.uses:
-            finding = next(
-                (f for f in filters.field_findings(use) if f.kind == "unknown-field"), None
-            )
-            if finding is None:
-                continue
+        for use, finding in self.filters.field_problems("unknown-field"):
             import difflib
 
             name = use.filter.text[finding.start : finding.end]
-            fields = list(filters.field_names(use))
+            fields = list(self.filters.field_names(use))
             close = difflib.get_close_matches(name, fields, n=1)
             hint = f"did you mean `{close[0]}`?" if close else None
             if hint is None and name not in ("$meta",):
