@@ -94,6 +94,11 @@ class Filters:
             self._uses[key] = self._read(call)
         return self._uses[key]
 
+    def first_use(self, call: ast.Call) -> FilterUse | None:
+        """The filter `call` passes, when `call` is its first use (a filter is reported once)."""
+        use = self.of(call)
+        return use if use is not None and use.first else None
+
     def visit_Call(self, node: ast.Call) -> None:
         # Fed by the traversal when a rule asks for Filters in its `__init__` (field_problems).
         self.of(node)

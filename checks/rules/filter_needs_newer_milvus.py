@@ -90,10 +90,8 @@ class FilterNeedsNewerMilvus(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         filters = self.ctx.shared(Filters)
-        use = filters.of(node)
-        if use is None or not use.first:
-            return
-        problem = filters.version_problem(use)
+        use = filters.first_use(node)
+        problem = filters.version_problem(use) if use is not None else None
         if problem is None:
             return
         self.report(

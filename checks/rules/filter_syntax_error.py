@@ -225,42 +225,40 @@ class FilterSyntaxError(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         filters = self.ctx.shared(Filters)
-        use = filters.of(node)
-        if use is None or not use.first:
-            return
-        problem = filters.syntax_problem(use)
+        use = filters.first_use(node)
+        problem = filters.syntax_problem(use) if use is not None else None
         if problem is None:
             return
+        fix_data = _fix_data(use, problem)
         self.report(
             use.place(problem.start, problem.end),
             f"{problem.message}.",
             hint=problem.hint,
-            fix="safe" if problem.fixed is not None and _fixable(use) else "none",
-            fix_data=_fix_data(use, problem),
+            fix="safe" if fix_data else "none",
+            fix_data=fix_data,
         )
 
 
-def _fixable(use: FilterUse) -> bool:
-    """One plain literal token without escapes: its text is the filter, quote for quote."""
-    node = use.filter.node
-    if use.filter.holes or not isinstance(node, ast.Constant) or node.lineno != node.end_lineno:
-        return False
-    source = use.lines[node.lineno - 1][
-        _char(use, node.lineno, node.col_offset) : _char(use, node.lineno, node.end_col_offset)
-    ]
-    body = source.lstrip("uU")
-    return len(body) >= 2 and body[0] == body[-1] and body[0] in "'\"" and body[1:-1] == node.value
-
-
 def _fix_data(use: FilterUse, problem: Problem) -> dict:
-    if problem.fixed is None or not _fixable(use):
-        return {}
+    """The literal to rewrite and its text before and after; {} when there is no certain
+    rewrite, or the filter is not one plain literal token without escapes (its text is then
+    not the filter, quote for quote)."""
     node = use.filter.node
+    if (
+        problem.fixed is None
+        or use.filter.holes
+        or not isinstance(node, ast.Constant)
+        or node.lineno != node.end_lineno
+    ):
+        return {}
     # The literal's span in characters, as libcst counts them (ast counts UTF-8 bytes).
     line, column = node.lineno, _char(use, node.lineno, node.col_offset)
-    end_line, end_column = node.end_lineno, _char(use, node.end_lineno, node.end_col_offset)
+    end_column = _char(use, node.lineno, node.end_col_offset)
+    body = use.lines[line - 1][column:end_column].lstrip("uU")
+    if len(body) < 2 or body[0] != body[-1] or body[0] not in "'\"" or body[1:-1] != node.value:
+        return {}
     return {
-        "literal": (line, column, end_line, end_column),
+        "literal": (line, column, line, end_column),
         "before": use.filter.text,
         "after": problem.fixed,
     }

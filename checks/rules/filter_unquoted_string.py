@@ -96,8 +96,8 @@ class FilterUnquotedString(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         filters = self.ctx.shared(Filters)
-        use = filters.of(node)
-        if use is None or not use.first or use.parsed is None or not use.filter.holes:
+        use = filters.first_use(node)
+        if use is None or use.parsed is None or not use.filter.holes:
             return
         for hole, value in self._compared_holes(use):
             if not self._visibly_string(value):
