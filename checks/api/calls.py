@@ -60,6 +60,13 @@ class ApiCalls:
             self._receivers[key] = self._receiver(expr) if self.model is not None else None
         return self._receivers[key]
 
+    def attribute_owner(self, node: ast.Attribute) -> Target | None:
+        """The pymilvus object, class or module whose attribute `node` reads (MV119, MV120);
+        None for a store, a dunder, or an owner that is not certainly pymilvus'."""
+        if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__"):
+            return None
+        return self.receiver(node.value)
+
     def _receiver(self, expr: ast.expr) -> Target | None:
         if not isinstance(expr, (ast.Name, ast.Attribute, ast.Call, ast.Await)):
             return None  # literals, subscripts, operators: never a pymilvus object we track

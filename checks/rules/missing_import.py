@@ -111,12 +111,8 @@ class MissingImport(Rule):
                 self._report(alias, model, module, alias.name, "ImportError")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__"):
-            return
         calls = self.ctx.shared(ApiCalls)
-        if calls.model is None:
-            return
-        target = calls.receiver(node.value)
+        target = calls.attribute_owner(node)
         if target is None or target.name != "pymilvus":
             return
         if not _missing(calls.model, "pymilvus", node.attr):

@@ -157,12 +157,8 @@ class UnknownAttribute(Rule):
     ]
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__"):
-            return
         calls = self.ctx.shared(ApiCalls)
-        if calls.model is None:
-            return
-        target = calls.receiver(node.value)
+        target = calls.attribute_owner(node)
         if target is None or target.name == "pymilvus":  # pymilvus.X is MV120's
             return
         if node.attr in _REMOVED_NAMES or _has(calls.model, target, node.attr) is not False:
