@@ -391,7 +391,7 @@ class FlatIndex(Rule):
         if not names:
             return False
         if self._scalar_fields is None:
-            self._scalar_fields = _scalar_fields(self.ctx.model)
+            self._scalar_fields = _scalar_fields(self.ctx)
         return names <= self._scalar_fields
 
     def _field_names(self, field: ast.AST | None) -> frozenset[str]:
@@ -437,37 +437,21 @@ class FlatIndex(Rule):
         )
 
 
-def _scalar_fields(model) -> frozenset[str]:
+def _scalar_fields(ctx) -> frozenset[str]:
     """Field names declared in this module, each only with scalar (non-vector) DataTypes.
 
-    Declarations: `FieldSchema(name, dtype)` and `<schema>.add_field(field_name, datatype)` with
-    a `DataType.X` the model resolves at module level. A name also declared with a vector type,
-    or with a type the model cannot read, is not scalar.
+    Declarations: every `FieldSchema(...)` / `<schema>.add_field(...)` the collection model reads
+    (`field_definition`). A name also declared with a vector type, or with a type the model
+    cannot read, is not scalar.
     """
-    scope = model.module_scope
+    collections = ctx.collections
     kinds: dict[str, set[bool]] = {}
-    for node in ast.walk(model.tree):
+    for node, scope in ctx.model.nodes:
         if not isinstance(node, ast.Call):
             continue
-        if model.qualname(node.func, scope) == "pymilvus.FieldSchema":
-            name, dtype = (
-                signatures.argument(node, "FieldSchema", "name"),
-                signatures.argument(node, "FieldSchema", "dtype"),
-            )
-        elif isinstance(node.func, ast.Attribute) and node.func.attr == "add_field":
-            name, dtype = (
-                signatures.argument(node, "CollectionSchema.add_field", "field_name"),
-                signatures.argument(node, "CollectionSchema.add_field", "datatype"),
-            )
-        else:
-            continue
-        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
-            continue
-        qualname = model.qualname(dtype, scope) if dtype is not None else None
-        scalar = (
-            qualname is not None
-            and qualname.startswith("pymilvus.DataType.")
-            and not qualname.endswith("VECTOR")
-        )
-        kinds.setdefault(name.value, set()).add(scalar)
+        field = collections.field_definition(node, scope)
+        if field is not None:
+            dtype = field.dtype
+            scalar = isinstance(dtype, str) and not dtype.endswith("VECTOR")
+            kinds.setdefault(field.name, set()).add(scalar)
     return frozenset(name for name, seen in kinds.items() if seen == {True})
