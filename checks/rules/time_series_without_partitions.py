@@ -7,7 +7,6 @@ import re
 
 from checks.rules.base import Invalid, Rule
 from checks.semantic import keyword
-from checks.signatures import argument, positional_or_keyword
 
 TIME_LIKE_NAME = re.compile(
     r"^(ts|time|timestamp|date|datetime|created|updated|event_time)$|_(at|time|ts|date|timestamp)$",
@@ -80,7 +79,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.time_field: ast.Call | None = None
+        self.time_field: tuple[ast.Call, str] | None = None  # the first one, and its name
         self.partitioned = False
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -89,8 +88,8 @@ class TimeSeriesWithoutPartitions(Rule):
         if self._partitions_or_ttl(node):
             self.partitioned = True
             return
-        if self.time_field is None and self._is_time_field(node):
-            self.time_field = node
+        if self.time_field is None:
+            self.time_field = self._time_field(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if node.value in ("collection.ttl.seconds", "ttl_field"):
@@ -103,9 +102,9 @@ class TimeSeriesWithoutPartitions(Rule):
             and self.time_field is not None
             and not self.partitioned
         ):
-            name = self.ctx.model.string(self._field_name(self.time_field), flow.scope)
+            node, name = self.time_field
             self.report(
-                self.time_field,
+                node,
                 f"Plan how time-series field '{name}' is partitioned: use a partition key, "
                 "a collection TTL, or filter on it.",
                 hint="add_field(..., is_partition_key=True) or properties={'collection.ttl.seconds': N}",
@@ -117,30 +116,14 @@ class TimeSeriesWithoutPartitions(Rule):
             return True
         return isinstance(node.func, ast.Attribute) and node.func.attr == "create_partition"
 
-    def _is_time_field(self, node: ast.Call) -> bool:
-        qualname = self.ctx.qualname(node.func)
-        if qualname == "pymilvus.FieldSchema":
-            dtype = argument(node, "FieldSchema", "dtype")
-        elif (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr == "add_field"
-            and self.ctx.value_of(node.func.value).kind == "schema"
+    def _time_field(self, node: ast.Call) -> tuple[ast.Call, str] | None:
+        """A field definition (the collection model reads it) with a time-like name and type."""
+        field = self.ctx.collections.field_definition(node, self.ctx.scope)
+        if (
+            field is None
+            or not isinstance(field.dtype, str)
+            or field.dtype not in TIME_TYPES
+            or TIME_LIKE_NAME.search(field.name) is None
         ):
-            dtype = argument(node, "CollectionSchema.add_field", "datatype")
-        else:
-            return False
-        name = self.ctx.literal(self._field_name(node))
-        dtype_name = self.ctx.qualname(dtype) if dtype is not None else None
-        return (
-            isinstance(name, str)
-            and TIME_LIKE_NAME.search(name) is not None
-            and dtype_name is not None
-            and dtype_name.rsplit(".", 1)[-1] in TIME_TYPES
-        )
-
-    @staticmethod
-    def _field_name(node: ast.Call) -> ast.expr | None:
-        # FieldSchema(name, ...) or add_field(field_name, ...), under either keyword.
-        return positional_or_keyword(node, 0, "field_name") or positional_or_keyword(
-            node, 0, "name"
-        )
+            return None
+        return node, field.name
