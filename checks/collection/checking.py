@@ -58,25 +58,6 @@ class CollectionRule(Rule):
         rows = [literal_row(row) for row in found]
         return None if any(r is None for r in rows) else rows
 
-    def string_list(self, expr: ast.expr | None, scope: Scope) -> list[tuple[str, ast.expr]] | None:
-        """A list or tuple of literal strings (written there or bound once): (value, node)."""
-        model = self.ctx.model
-        if expr is None:
-            return None
-        if isinstance(expr, ast.Name) and not model.mutated(expr):
-            bound = model.binding(expr, scope)
-            if bound is not None:
-                expr, scope = bound
-        if not isinstance(expr, (ast.List, ast.Tuple)):
-            return None
-        found = []
-        for element in expr.elts:
-            value = model.string(element, scope)
-            if value is None:
-                return None
-            found.append((value, element))
-        return found
-
 
 class FieldRule(Rule):
     """Judges each field definition (`FieldSchema(...)`, `schema.add_field(...)`) as written."""
@@ -92,6 +73,26 @@ class FieldRule(Rule):
 
     def judge_field(self, call: ast.Call, field: Field) -> None:
         raise NotImplementedError
+
+
+def string_list(model, expr: ast.expr | None, scope: Scope) -> list[tuple[str, ast.expr]] | None:
+    """A list or tuple of literal strings (written there or bound once and never changed in
+    place), as (value, node); None when any element is not a literal string (output_fields)."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Name) and not model.mutated(expr):
+        bound = model.binding(expr, scope)
+        if bound is not None:
+            expr, scope = bound
+    if not isinstance(expr, (ast.List, ast.Tuple)):
+        return None
+    found = []
+    for element in expr.elts:
+        value = model.string(element, scope)
+        if value is None:
+            return None
+        found.append((value, element))
+    return found
 
 
 def label(collection: Collection, field: str | None = None) -> str:

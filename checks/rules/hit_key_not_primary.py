@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.collection.checking import label
+from checks.collection.checking import label, string_list
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
 from checks.semantic import Scope
@@ -191,13 +191,8 @@ class HitKeyNotPrimary(Rule):
             return None
         given = search.argument("output_fields")
         if given is not None:
-            model = self.ctx.model
-            bound = model.binding(given, scope) if isinstance(given, ast.Name) else None
-            listed = bound[0] if bound is not None else given
-            if not isinstance(listed, (ast.List, ast.Tuple)):
-                return None
-            names = [model.string(e, scope) for e in listed.elts]
-            if None in names or {"id", "*", "$meta"} & set(names):
+            listed = string_list(self.ctx.model, given, scope)
+            if listed is None or {"id", "*", "$meta"} & {name for name, _ in listed}:
                 return None
         return collection, name
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from checks.collection.checking import CollectionRule, label
+from checks.collection.checking import CollectionRule, label, string_list
 from checks.collection.facts import UNKNOWN
 from checks.rules.base import Invalid
 from checks.semantic import keyword
@@ -134,7 +134,7 @@ class UnknownFieldName(CollectionRule):
             return
         model, node = self.ctx.model, call.call
         closed = schema.complete and schema.dynamic is False
-        for name, element in self.string_list(call.argument("output_fields"), scope) or []:
+        for name, element in string_list(model, call.argument("output_fields"), scope) or []:
             if closed and _FIELD_NAME.fullmatch(name) and schema.field(name) is None:
                 self._missing(element, name, "output_fields", collection, schema)
         anns = call.argument("anns_field") if call.method != "hybrid_search" else None
