@@ -125,6 +125,7 @@ class SemanticModel:
         self._values: dict[tuple[int, int], Value] = {}  # value_of, by (expression, scope) id
         self._qualnames: dict[tuple[int, int], str | None] = {}
         self._method_calls: dict[tuple[int, int], MethodCall | None] = {}
+        self._loops: dict[tuple[int, str], tuple[ast.expr, Scope]] | None = None
         _DefinitionCollector(self).collect(tree, self.module_scope)
         # Answers given while the definitions were still being collected may be incomplete.
         self._values.clear()
@@ -311,6 +312,20 @@ class SemanticModel:
         module (`x[k] = v`, `del x[k]`, `x.append(...)`, `x["params"].update(...)`), matched by
         name across scopes: a literal dict or list read through it may not be what it holds."""
         return isinstance(expr, ast.Name) and expr.id in self.mutated_names
+
+    def loop_iterable(self, name: ast.Name, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """What a loop variable iterates (`for`, `async for`, a comprehension), with the scope it
+        is written in, when that loop is the name's only binding in `scope`; else None."""
+        if len(scope.defs.get(name.id, ())) != 1:
+            return None
+        if self._loops is None:  # asked rarely: built on the first question
+            self._loops = {
+                (id(where), node.target.id): (node.iter, where)
+                for node, where in self.nodes
+                if type(node) in (ast.For, ast.AsyncFor, ast.comprehension)
+                and isinstance(node.target, ast.Name)
+            }
+        return self._loops.get((id(scope), name.id))
 
     def binding(self, expr: ast.AST, scope: Scope) -> tuple[ast.AST, Scope] | None:
         """The one expression a name is assigned, with the scope it was written in; else None.

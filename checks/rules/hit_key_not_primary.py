@@ -99,19 +99,7 @@ class HitKeyNotPrimary(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.collections = ctx.collections
-        # Loop and comprehension targets: (scope, name) -> (what they iterate, its scope).
-        self.loops: dict[tuple[int, str], tuple[ast.expr, Scope]] = {}
         self.reads: list[tuple[ast.AST, ast.expr, Scope]] = []  # (node to report, hit, scope)
-
-    def visit_For(self, node: ast.For) -> None:
-        self._loop(node.target, node.iter)
-
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        self._loop(node.target, node.iter)
-
-    def _loop(self, target: ast.expr, iterable: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            self.loops[(id(self.ctx.scope), target.id)] = (iterable, self.ctx.scope)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if isinstance(node.ctx, ast.Load) and _is_id(node.slice):
@@ -153,7 +141,7 @@ class HitKeyNotPrimary(Rule):
             if isinstance(hit, ast.Subscript):
                 hit = hit.value
             elif isinstance(hit, ast.Name):
-                loop = self._loop_of(hit, scope)
+                loop = self.ctx.model.loop_iterable(hit, scope)
                 if loop is None:
                     return None
                 hit, scope = loop
@@ -173,12 +161,6 @@ class HitKeyNotPrimary(Rule):
         if isinstance(result, ast.Call) and model.method_call(result, scope, "search"):
             return result, scope
         return None
-
-    def _loop_of(self, name: ast.Name, scope: Scope):
-        """What a loop variable iterates, when that loop is the name's only binding."""
-        if len(scope.defs.get(name.id, ())) != 1:
-            return None
-        return self.loops.get((id(scope), name.id))
 
     def _other_primary(self, call: ast.Call, scope: Scope):
         search = self.ctx.model.method_call(call, scope, "search")
