@@ -7,6 +7,7 @@ import ast
 from checks.fixes import ReplaceExpression
 from checks.flow import Flow
 from checks.rules.base import Invalid, Rule
+from checks.semantic import Scope
 
 ITERATORS = ("query_iterator", "search_iterator")
 
@@ -118,36 +119,13 @@ class IteratorPageClosed(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        # Per scope: name -> the values assigned to it ("iterator", ("page", iterator) or None).
-        self.bindings: dict[int, dict[str, list]] = {}
-        self.closes: dict[int, list[ast.Name]] = {}
+        self.closes: dict[int, list[ast.Name]] = {}  # per scope: `name.close()` receivers
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            self._bind(target, node.value)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._bind(node.target, node.value)
-
-    def visit_For(self, node: ast.For) -> None:
-        self._bind(node.target, None)
-
-    def visit_With(self, node: ast.With) -> None:
-        for item in node.items:
-            if item.optional_vars is not None:
-                self._bind(item.optional_vars, None)
-
-    def _bind(self, target: ast.AST, value: ast.AST | None) -> None:
-        names = [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
-        meaning = self._meaning(value) if isinstance(target, ast.Name) else None
-        scope = self.bindings.setdefault(id(self.ctx.scope), {})
-        for name in names:
-            scope.setdefault(name, []).append(meaning)
-
-    def _meaning(self, value: ast.AST | None):
+    def _meaning(self, value, scope: Scope):
+        """What one definition of a name binds: "iterator", ("page", iterator name) or None."""
         if not isinstance(value, ast.Call):
             return None
-        if self.ctx.method_call(value, *ITERATORS) is not None:
+        if self.ctx.model.method_call(value, scope, *ITERATORS) is not None:
             return "iterator"
         func = value.func
         if (
@@ -171,10 +149,8 @@ class IteratorPageClosed(Rule):
             self.closes.setdefault(id(self.ctx.scope), []).append(func.value)
 
     def visit_flow(self, flow: Flow) -> None:
-        scope = id(flow.scope)
-        bindings = self.bindings.get(scope, {})
-        for receiver in self.closes.pop(scope, []):
-            iterator = self._page_of(bindings, receiver.id)
+        for receiver in self.closes.pop(id(flow.scope), []):
+            iterator = self._page_of(flow.scope, receiver.id)
             if iterator is None:
                 continue
             self.report(
@@ -186,15 +162,15 @@ class IteratorPageClosed(Rule):
                 fix_data={"replacement": iterator},
             )
 
-    @staticmethod
-    def _page_of(bindings: dict[str, list], name: str) -> str | None:
-        """The iterator whose page `name` always is in this scope, or None."""
-        meanings = bindings.get(name, [])
+    def _page_of(self, scope: Scope, name: str) -> str | None:
+        """The iterator whose page `name` always is in this scope (every definition the
+        semantic model has of it), or None."""
+        meanings = [self._meaning(value, scope) for value in scope.defs.get(name, ())]
         if not meanings or any(not isinstance(m, tuple) for m in meanings):
             return None
         iterators = {m[1] for m in meanings}
         if len(iterators) != 1:
             return None
         (iterator,) = iterators
-        values = bindings.get(iterator, [])
+        values = [self._meaning(value, scope) for value in scope.defs.get(iterator, ())]
         return iterator if values and all(v == "iterator" for v in values) else None
