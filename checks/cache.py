@@ -19,7 +19,6 @@ writes a directory of its own and removes the other versions' when it makes it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -64,7 +63,7 @@ class ResultCache:
     def __init__(self, root: Path, options: Options):
         self.root = root
         self.directory = root / checker_version()
-        settings = {k: v for k, v in dataclasses.asdict(options).items() if k != "version_source"}
+        settings = {k: getattr(options, k) for k in options.__slots__ if k != "version_source"}
         self._salt = json.dumps(settings, sort_keys=True, default=str).encode()
 
     @classmethod

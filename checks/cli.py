@@ -159,7 +159,7 @@ def open_cache(args: argparse.Namespace, config, options: Options) -> ResultCach
     if args.no_cache or os.environ.get(CACHE_OFF, "").lower() in ("1", "true", "yes"):
         return None
     root = args.cache_dir or os.environ.get(CACHE_ENV)
-    root = Path(root) if root else (config.project_dir or Path.cwd()) / CACHE_DIRECTORY
+    root = Path(root) if root else Path(config.project_dir or Path.cwd()) / CACHE_DIRECTORY
     return ResultCache.open(root, options)
 
 

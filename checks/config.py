@@ -13,13 +13,19 @@ A config that cannot be used is reported in one line naming the file, never a tr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import os
 from functools import cache
-from pathlib import Path
 
 from checks.engine import Options
 from checks.paths import current_edition, known_editions
-from checks.versions import NEWEST, installed_version, project_version
+from checks.record import FrozenRecord
+from checks.versions import NEWEST, installed_version, project_version, read_text, requirement_files
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
+if TYPE_CHECKING:
+    from os import PathLike
+
+# Paths are strings here: pathlib costs ~4 ms to import on every hook run.
 
 SEVERITIES = ("error", "warning", "info")
 KEYS = ("select", "ignore", "pymilvus-version", "edition", "severity", "exclude", "hook")
@@ -29,34 +35,88 @@ class ConfigError(ValueError):
     """A setting that cannot be used; the message names the file or flag."""
 
 
-@dataclass(frozen=True)
-class Config:
-    path: Path | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    pymilvus_version: str | None = None
-    edition: str | None = None
-    severity: dict[str, str] = field(default_factory=dict)
-    exclude: tuple[str, ...] = ()
-    hook: dict[str, object] = field(default_factory=dict)
-    problems: tuple[str, ...] = ()  # unusable values, each replaced by its default
-    warnings: tuple[str, ...] = ()  # ignored: unknown keys
+class Config(FrozenRecord):
+    __slots__ = (
+        "edition",
+        "exclude",
+        "hook",
+        "ignore",
+        "path",
+        "problems",
+        "pymilvus_version",
+        "select",
+        "severity",
+        "warnings",
+    )
+    path: str | None  # the pyproject.toml
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    pymilvus_version: str | None
+    edition: str | None
+    severity: dict[str, str]
+    exclude: tuple[str, ...]
+    hook: dict[str, object]
+    problems: tuple[str, ...]  # unusable values, each replaced by its default
+    warnings: tuple[str, ...]  # ignored: unknown keys
+
+    def __init__(
+        self,
+        path: str | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        pymilvus_version: str | None = None,
+        edition: str | None = None,
+        severity: dict[str, str] | None = None,
+        exclude: tuple[str, ...] = (),
+        hook: dict[str, object] | None = None,
+        problems: tuple[str, ...] = (),
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.select = select
+        self.ignore = ignore
+        self.pymilvus_version = pymilvus_version
+        self.edition = edition
+        self.severity = {} if severity is None else severity
+        self.exclude = exclude
+        self.hook = {} if hook is None else hook
+        self.problems = problems
+        self.warnings = warnings
+
+    def _key(self) -> tuple:
+        return (
+            self.path,
+            self.select,
+            self.ignore,
+            self.pymilvus_version,
+            self.edition,
+            self.severity,
+            self.exclude,
+            self.hook,
+            self.problems,
+            self.warnings,
+        )
 
     @property
-    def project_dir(self) -> Path | None:
-        return self.path.parent if self.path else None
+    def project_dir(self) -> str | None:
+        return os.path.dirname(self.path) if self.path else None
 
 
-def _directory(start: Path) -> Path:
+def _directory(start: str | PathLike[str]) -> str:
     """The directory a path is in (or is); a looping symlink counts as a file in its parent."""
-    try:
-        start = start.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
-        start = start.absolute()
-    return start if start.is_dir() else start.parent
+    start = os.path.realpath(start)  # a symlink loop is left as it is, not an error
+    return start if os.path.isdir(start) else os.path.dirname(start)
 
 
-def find_pyproject(start: Path) -> Path | None:
+def _upwards(directory: str) -> list[str]:
+    """The directory and each of its parents, up to the root."""
+    found = [directory]
+    while (parent := os.path.dirname(found[-1])) != found[-1]:
+        found.append(parent)
+    return found
+
+
+def find_pyproject(start: str | PathLike[str]) -> str | None:
     directory = _directory(start)
     return _find_pyproject_in(directory)
 
@@ -64,36 +124,35 @@ def find_pyproject(start: Path) -> Path | None:
 PIN_FILES = ("pyproject.toml", "uv.lock", "poetry.lock")
 
 
-def find_project_dir(start: Path) -> Path | None:
+def find_project_dir(start: str | PathLike[str]) -> str | None:
     """The nearest directory at or above `start` that pins dependencies in any way we read."""
-    directory = _directory(start)
-    for candidate in (directory, *directory.parents):
-        if any((candidate / name).is_file() for name in PIN_FILES) or any(
-            candidate.glob("requirements*.txt")
-        ):
+    for candidate in _upwards(_directory(start)):
+        if any(
+            os.path.isfile(os.path.join(candidate, name)) for name in PIN_FILES
+        ) or requirement_files(candidate):
             return candidate
     return None
 
 
 @cache
-def _find_pyproject_in(directory: Path) -> Path | None:
-    for candidate in (directory, *directory.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
+def _find_pyproject_in(directory: str) -> str | None:
+    for candidate in _upwards(directory):
+        path = os.path.join(candidate, "pyproject.toml")
+        if os.path.isfile(path):
             return path
     return None
 
 
-def load_config(start: Path | str | None) -> Config:
+def load_config(start: str | PathLike[str] | None) -> Config:
     """The config that applies to a file or directory (empty if there is none)."""
-    path = find_pyproject(Path(start or ".")) if start is not None else find_pyproject(Path.cwd())
+    path = find_pyproject(os.getcwd() if start is None else (start or "."))
     return _load(path) if path else Config()
 
 
 @cache
-def _load(path: Path) -> Config:
+def _load(path: str) -> Config:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         return Config(path=path, problems=(f"{path}: cannot read: {exc}",))
     if "milvus-cto" not in text:
@@ -155,7 +214,7 @@ def _load(path: Path) -> Config:
             if key not in KEYS
         ),
     )
-    return replace(config, problems=tuple(problems))
+    return config.replace(problems=tuple(problems))
 
 
 def unknown_codes(codes: tuple[str, ...] | list[str]) -> str | None:
@@ -204,7 +263,7 @@ def _is_edition(value: object) -> bool:
 
 
 def resolve_options(
-    start: Path | str | None = None,
+    start: str | PathLike[str] | None = None,
     *,
     edition: str | None = None,
     pymilvus_version: str | None = None,
@@ -254,7 +313,7 @@ def _version(flag: str | None, config: Config, start, notes: list[str]) -> tuple
         return flag, "argument"
     if config.pymilvus_version:
         return config.pymilvus_version, f"{config.path} [tool.milvus-cto]"
-    project_dir = find_project_dir(Path(start) if start else Path.cwd())
+    project_dir = find_project_dir(start or os.getcwd())
     if project_dir is not None:
         found = project_version(project_dir, notes)
         if found:

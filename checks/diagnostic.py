@@ -7,18 +7,38 @@ The pydantic models that carry diagnostics across boundaries (CLI JSON, MCP) liv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
-Severity = Literal["error", "warning", "info"]
-FixSafety = Literal["safe", "unsafe", "none"]
+from checks.record import Record
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Severity = Literal["error", "warning", "info"]
+    FixSafety = Literal["safe", "unsafe", "none"]
+
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(slots=True)
-class Diagnostic:
+class Diagnostic(Record):
     """One finding. Lines and columns are 1-based; columns count characters, not bytes."""
+
+    __slots__ = (
+        "cell",
+        "code",
+        "column",
+        "edition",
+        "end_column",
+        "end_line",
+        "fix",
+        "fix_data",
+        "hint",
+        "line",
+        "message",
+        "name",
+        "severity",
+    )
 
     code: str
     name: str
@@ -28,12 +48,58 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    fix: FixSafety = "none"
-    hint: str | None = None
-    edition: str = ""
-    cell: int | None = None
+    fix: FixSafety
+    hint: str | None
+    edition: str
+    cell: int | None
     # What the rule's fixer needs to rewrite this finding (never serialised).
-    fix_data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    fix_data: dict[str, Any]
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        fix: FixSafety = "none",
+        hint: str | None = None,
+        edition: str = "",
+        cell: int | None = None,
+        fix_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.fix = fix
+        self.hint = hint
+        self.edition = edition
+        self.cell = cell
+        self.fix_data = {} if fix_data is None else fix_data
+
+    def _key(self) -> tuple:
+        return (
+            self.code,
+            self.name,
+            self.severity,
+            self.message,
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            self.fix,
+            self.hint,
+            self.edition,
+            self.cell,
+        )
 
     @property
     def shown_hint(self) -> str | None:

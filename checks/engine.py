@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 import gc
 import re
-from dataclasses import dataclass, field
 from functools import cache
 
 from checks import MILVUS_WORDS, api
 from checks.diagnostic import Diagnostic
 from checks.flow import Block, Flow, classify_call
+from checks.record import Record
 from checks.rules.base import Rule
 from checks.semantic import CHILD_FIELDS, Scope, SemanticModel, fields_holding_nodes
 
@@ -31,23 +31,63 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?", re.I)
 
 
-@dataclass
-class Options:
+class Options(Record):
     """What to check for: resolved before the engine runs (see checks.config)."""
 
-    edition: str = "2026.11"
-    pymilvus_version: str = "3.0"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: dict[str, str] = field(default_factory=dict)
-    version_source: str = "default"
+    __slots__ = ("edition", "ignore", "pymilvus_version", "select", "severity", "version_source")
+
+    edition: str
+    pymilvus_version: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    severity: dict[str, str]
+    version_source: str
+
+    def __init__(
+        self,
+        edition: str = "2026.11",
+        pymilvus_version: str = "3.0",
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        severity: dict[str, str] | None = None,
+        version_source: str = "default",
+    ) -> None:
+        self.edition = edition
+        self.pymilvus_version = pymilvus_version
+        self.select = select
+        self.ignore = ignore
+        self.severity = {} if severity is None else severity
+        self.version_source = version_source
+
+    def _key(self) -> tuple:
+        return (
+            self.edition,
+            self.pymilvus_version,
+            self.select,
+            self.ignore,
+            self.severity,
+            self.version_source,
+        )
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
+    __slots__ = ("diagnostics", "error", "path")
     path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    error: str | None = None
+    diagnostics: list[Diagnostic]
+    error: str | None
+
+    def __init__(
+        self,
+        path: str,
+        diagnostics: list[Diagnostic] | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.path = path
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.error = error
+
+    def _key(self) -> tuple:
+        return (self.path, self.diagnostics, self.error)
 
 
 def check_source(

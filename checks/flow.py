@@ -9,9 +9,9 @@ only when it runs on every path that reaches the later one, as far as the tree s
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
+from checks.record import Record
 from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import MethodCall, argument, positional_or_keyword
 
@@ -57,9 +57,22 @@ LOADING_METHOD_NAMES = frozenset({"load", "load_collection", "load_partitions"})
 Block = tuple[int, str]  # (id of the compound statement or comprehension, which part of it)
 
 
-@dataclass(slots=True)
-class Event:
+class Event(Record):
     """One call that does something to a collection, as seen in a flow."""
+
+    __slots__ = (
+        "api",
+        "awaited",
+        "blocks",
+        "call",
+        "collection",
+        "collection_arg",
+        "loads",
+        "method",
+        "op",
+        "receiver",
+        "statement",
+    )
 
     op: str  # create | load | release | drop | read | write | index | close | escape | unknown | neutral
     api: str  # "client" | "orm" | "other"
@@ -68,10 +81,51 @@ class Event:
     call: ast.Call
     receiver: ast.expr | None
     blocks: tuple[Block, ...]
-    awaited: bool = False
-    loads: bool = False  # create_collection that loads by itself (quick setup, index_params)
-    collection_arg: ast.expr | None = None
-    statement: ast.stmt | None = None  # the statement holding the call, in its own block
+    awaited: bool
+    loads: bool  # create_collection that loads by itself (quick setup, index_params)
+    collection_arg: ast.expr | None
+    statement: ast.stmt | None  # the statement holding the call, in its own block
+
+    def __init__(
+        self,
+        op: str,
+        api: str,
+        method: str,
+        collection: str | None,
+        call: ast.Call,
+        receiver: ast.expr | None,
+        blocks: tuple[Block, ...],
+        awaited: bool = False,
+        loads: bool = False,
+        collection_arg: ast.expr | None = None,
+        statement: ast.stmt | None = None,
+    ) -> None:
+        self.op = op
+        self.api = api
+        self.method = method
+        self.collection = collection
+        self.call = call
+        self.receiver = receiver
+        self.blocks = blocks
+        self.awaited = awaited
+        self.loads = loads
+        self.collection_arg = collection_arg
+        self.statement = statement
+
+    def _key(self) -> tuple:
+        return (
+            self.op,
+            self.api,
+            self.method,
+            self.collection,
+            self.call,
+            self.receiver,
+            self.blocks,
+            self.awaited,
+            self.loads,
+            self.collection_arg,
+            self.statement,
+        )
 
 
 def dominates(earlier: Event, later: Event) -> bool:
@@ -153,13 +207,22 @@ def _is_main_guard(test: ast.expr) -> bool:
     )
 
 
-@dataclass(slots=True)
-class Flow:
+class Flow(Record):
     """The events of one function body or module level, in source order."""
+
+    __slots__ = ("events", "node", "scope")
 
     scope: Scope
     node: ast.AST
-    events: list[Event] = field(default_factory=list)
+    events: list[Event]
+
+    def __init__(self, scope: Scope, node: ast.AST, events: list[Event] | None = None) -> None:
+        self.scope = scope
+        self.node = node
+        self.events = [] if events is None else events
+
+    def _key(self) -> tuple:
+        return (self.scope, self.node, self.events)
 
     @property
     def is_script(self) -> bool:

@@ -376,7 +376,6 @@ def load_settings(path: str) -> Settings:
     wrong shape) never turns checking off: it keeps its default, and `problems` says what was
     wrong so that the user and Claude are told (see `with_settings_notice`).
     """
-    from dataclasses import replace
 
     from checks.config import Config, ConfigError, load_config, resolve_options, unknown_codes
     from checks.diagnostic import SEVERITY_RANK
@@ -418,7 +417,7 @@ def load_settings(path: str) -> Settings:
         problems.append(f"{exc}; using the defaults")
         options = resolve_options(path, config=Config())
     if ignore:
-        options = replace(options, ignore=(*options.ignore, *ignore))
+        options = options.replace(ignore=(*options.ignore, *ignore))
     return Settings(mode, block, options, dict.fromkeys(problems))
 
 

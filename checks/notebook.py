@@ -8,18 +8,26 @@ the fifth are one flow, as they are when the notebook runs top to bottom. IPytho
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from checks.record import Record
 
 
 class NotebookError(ValueError):
     pass
 
 
-@dataclass
-class NotebookModule:
+class NotebookModule(Record):
+    __slots__ = ("line_map", "source")
     source: str
     # For each line of `source` (0-based): (cell number, 1-based; line in that cell, 1-based).
     line_map: list[tuple[int, int]]
+
+    def __init__(self, source: str, line_map: list[tuple[int, int]]) -> None:
+        self.source = source
+        self.line_map = line_map
+
+    def _key(self) -> tuple:
+        return (self.source, self.line_map)
 
     def locate(self, line: int) -> tuple[int, int]:
         if 0 < line <= len(self.line_map):

@@ -14,8 +14,8 @@ rules, and answers "don't know" whenever the tree does not show the answer (prec
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
+from checks.record import FrozenRecord
 from checks.signatures import MethodCall, argument
 
 # Names pymilvus exports at top level. A qualified name that ends in one of these under any
@@ -60,20 +60,40 @@ def canonical(qualname: str) -> str:
     return qualname
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(FrozenRecord):
     """What an expression is, as far as the tree shows.
 
     kind: "import" (qualname set), "client" (is_async tells which), "collection" (name is the
     literal collection name or None), "index_params", "schema", "literal" (value set).
     """
 
+    __slots__ = ("is_async", "kind", "name", "node", "qualname", "value")
+
     kind: str
-    qualname: str | None = None
-    name: str | None = None
-    is_async: bool = False
-    value: object = None
-    node: ast.AST | None = None
+    qualname: str | None
+    name: str | None
+    is_async: bool
+    value: object
+    node: ast.AST | None
+
+    def __init__(
+        self,
+        kind: str,
+        qualname: str | None = None,
+        name: str | None = None,
+        is_async: bool = False,
+        value: object = None,
+        node: ast.AST | None = None,
+    ) -> None:
+        self.kind = kind
+        self.qualname = qualname
+        self.name = name
+        self.is_async = is_async
+        self.value = value
+        self.node = node
+
+    def _key(self) -> tuple:
+        return (self.kind, self.qualname, self.name, self.is_async, self.value, self.node)
 
     def same_as(self, other: Value) -> bool:
         return (self.kind, self.qualname, self.name, self.is_async, self.value) == (

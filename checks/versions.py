@@ -8,9 +8,13 @@ version the guide knows.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
+if TYPE_CHECKING:
+    from os import PathLike
 
 KNOWN_VERSIONS = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.0")
 NEWEST = KNOWN_VERSIONS[-1]
@@ -104,18 +108,22 @@ class PinFileError(ValueError):
     """A pin file that mentions pymilvus but is not shaped as its format says; names the file."""
 
 
-def project_version(project_dir: Path, warnings: list[str] | None = None) -> tuple[str, str] | None:
+def project_version(
+    project_dir: str | PathLike[str], warnings: list[str] | None = None
+) -> tuple[str, str] | None:
     """(version, where it was found) from the project's pins, or None.
 
     A pin file of the wrong shape is skipped, with a one-line message in `warnings`.
     """
+    # Paths are strings here and in checks.config: pathlib costs ~4 ms to import per hook run.
+    project_dir = os.fspath(project_dir)
     for name, read in (
         ("uv.lock", _locked),
         ("poetry.lock", _locked),
         ("pyproject.toml", _from_pyproject),
     ):
-        path = project_dir / name
-        if not path.is_file():
+        path = os.path.join(project_dir, name)
+        if not os.path.isfile(path):
             continue
         try:
             found = read(path)
@@ -125,35 +133,60 @@ def project_version(project_dir: Path, warnings: list[str] | None = None) -> tup
             continue
         if found:
             return found, name
-    for requirements in sorted(project_dir.glob("requirements*.txt")):
-        found = _from_requirements(requirements)
+    for name in requirement_files(project_dir):
+        found = _from_requirements(os.path.join(project_dir, name))
         if found:
-            return found, requirements.name
+            return found, name
     return None
 
 
-def installed_version(project_dir: Path | None = None) -> str | None:
+def requirement_files(directory: str) -> list[str]:
+    """The names of `requirements*.txt` in a directory, sorted (what `glob` would find)."""
+    return sorted(
+        n for n in _names(directory) if n.startswith("requirements") and n.endswith(".txt")
+    )
+
+
+def _names(directory: str) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
+
+
+def installed_version(project_dir: str | PathLike[str] | None = None) -> str | None:
     """pymilvus as installed in the project's own virtual env, else on this interpreter's path.
 
     Read from the `pymilvus-X.Y.Z.dist-info` directory name: cheaper than importlib.metadata,
     and it sees the user's environment rather than only the one milvus-cto runs in.
     """
-    places: list[Path] = []
+    places: list[str] = []
     if project_dir is not None:
         for venv in (".venv", "venv"):
-            places += (project_dir / venv).glob("lib/python3*/site-packages")
-            places.append(project_dir / venv / "Lib" / "site-packages")
-    places += [Path(entry) for entry in sys.path if entry.endswith("site-packages")]
+            lib = os.path.join(project_dir, venv, "lib")
+            places += [
+                os.path.join(lib, name, "site-packages")
+                for name in _names(lib)
+                if name.startswith("python3")
+            ]
+            places.append(os.path.join(project_dir, venv, "Lib", "site-packages"))
+    places += [entry for entry in sys.path if entry.endswith("site-packages")]
     for site in places:
-        for dist in site.glob("pymilvus-*.dist-info"):
-            return dist.name[len("pymilvus-") : -len(".dist-info")]
+        for name in _names(site):
+            if name.startswith("pymilvus-") and name.endswith(".dist-info"):
+                return name[len("pymilvus-") : -len(".dist-info")]
     return None
 
 
-def _toml_mentioning_pymilvus(path: Path) -> dict | None:
+def read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def _toml_mentioning_pymilvus(path: str) -> dict | None:
     """A TOML file parsed only when it mentions pymilvus (tomllib costs ~8 ms on a hook run)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError):
         return None
     if "pymilvus" not in text:
@@ -166,7 +199,7 @@ def _toml_mentioning_pymilvus(path: Path) -> dict | None:
         raise PinFileError(f"{path}: not valid TOML: {exc}") from None
 
 
-def _table(data: dict, path: Path, *keys: str) -> dict:
+def _table(data: dict, path: str, *keys: str) -> dict:
     """data[k1][k2]...: {} where a key is missing; PinFileError where one is not a table."""
     for depth, key in enumerate(keys):
         data = data.get(key, {})
@@ -175,14 +208,14 @@ def _table(data: dict, path: Path, *keys: str) -> dict:
     return data
 
 
-def _list(data: dict, key: str, path: Path, what: str) -> list:
+def _list(data: dict, key: str, path: str, what: str) -> list:
     value = data.get(key) or []
     if not isinstance(value, list):
         raise PinFileError(f"{path}: {what} is not a list")
     return value
 
 
-def _locked(path: Path) -> str | None:
+def _locked(path: str) -> str | None:
     data = _toml_mentioning_pymilvus(path)
     if data is None:
         return None
@@ -193,7 +226,7 @@ def _locked(path: Path) -> str | None:
     return None
 
 
-def _from_pyproject(path: Path) -> str | None:
+def _from_pyproject(path: str) -> str | None:
     data = _toml_mentioning_pymilvus(path)
     if data is None:
         return None
@@ -211,9 +244,9 @@ def _from_pyproject(path: Path) -> str | None:
     return None
 
 
-def _from_requirements(path: Path) -> str | None:
+def _from_requirements(path: str) -> str | None:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path).splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     for line in lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pymilvus
 import pytest
@@ -16,7 +17,7 @@ _KINDS = inspect.Parameter
 
 def test_the_shipped_3_0_model_is_what_the_generator_makes_of_the_installed_pymilvus():
     model = generate.generate(generate.installed_root())
-    shipped = (api.DATA_DIR / f"pymilvus-{model['pymilvus']}.api").read_text(encoding="utf-8")
+    shipped = (Path(api.DATA_DIR) / f"pymilvus-{model['pymilvus']}.api").read_text(encoding="utf-8")
     assert shipped == generate.dump(model), "run: python -m checks.api.generate --installed"
 
 

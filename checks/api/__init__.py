@@ -17,12 +17,14 @@ is decoded the first time it is asked for (the hook path pays for what a file to
 from __future__ import annotations
 
 import json
+import os
 from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from checks.record import FrozenRecord
+
+# A string, not a pathlib.Path: pathlib costs ~4 ms to import on the hook path.
+DATA_DIR = os.path.join(os.path.dirname(os.path.realpath(__file__)), "data")
 # The release each supported line is modelled by (the newest patch; checks/api/generate.py).
 RELEASES = ("2.4.15", "2.5.18", "2.6.17", "3.0.2")
 # Modules whose names are recorded: the package, and the submodules users import from.
@@ -52,9 +54,19 @@ USER_MODULES = (
 _target: ContextVar[str] = ContextVar("pymilvus_version", default="3.0")
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
+class Signature(FrozenRecord):
     """A callable's parameters (after `self`), as pymilvus declares them."""
+
+    __slots__ = (
+        "defaults",
+        "keyword_only",
+        "kwargs",
+        "positional",
+        "reads",
+        "refused",
+        "required",
+        "varargs",
+    )
 
     positional: tuple[str, ...]  # may be passed by position, in order
     keyword_only: tuple[str, ...]
@@ -65,6 +77,38 @@ class Signature:
     reads: frozenset[str] | None
     refused: frozenset[str]  # keys read only to raise an error (`offset` on search_iterator)
     defaults: dict[str, str]  # parameter -> its default's source text ("..." when long)
+
+    def __init__(
+        self,
+        positional: tuple[str, ...],
+        keyword_only: tuple[str, ...],
+        required: frozenset[str],
+        varargs: bool,
+        kwargs: bool,
+        reads: frozenset[str] | None,
+        refused: frozenset[str],
+        defaults: dict[str, str],
+    ) -> None:
+        self.positional = positional
+        self.keyword_only = keyword_only
+        self.required = required
+        self.varargs = varargs
+        self.kwargs = kwargs
+        self.reads = reads
+        self.refused = refused
+        self.defaults = defaults
+
+    def _key(self) -> tuple:
+        return (
+            self.positional,
+            self.keyword_only,
+            self.required,
+            self.varargs,
+            self.kwargs,
+            self.reads,
+            self.refused,
+            self.defaults,
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -85,14 +129,33 @@ class Signature:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ClassInfo:
+class ClassInfo(FrozenRecord):
+    __slots__ = ("attributes", "enum", "methods", "name", "open", "static")
     name: str
     methods: frozenset[str]
     attributes: frozenset[str]
     static: frozenset[str]  # static and class methods: callable on the class itself
     enum: bool
     open: bool  # attributes beyond what the source shows (a base outside pymilvus, __getattr__)
+
+    def __init__(
+        self,
+        name: str,
+        methods: frozenset[str],
+        attributes: frozenset[str],
+        static: frozenset[str],
+        enum: bool,
+        open: bool,
+    ) -> None:
+        self.name = name
+        self.methods = methods
+        self.attributes = attributes
+        self.static = static
+        self.enum = enum
+        self.open = open
+
+    def _key(self) -> tuple:
+        return (self.name, self.methods, self.attributes, self.static, self.enum, self.open)
 
     def has(self, attribute: str) -> bool | None:
         if attribute in self.methods or attribute in self.attributes:
@@ -232,8 +295,9 @@ def release_for(version: str) -> str | None:
 
 @cache
 def load(release: str) -> ApiModel:
-    path = DATA_DIR / f"pymilvus-{release}.api"
-    return ApiModel(path.read_text(encoding="utf-8"))
+    path = os.path.join(DATA_DIR, f"pymilvus-{release}.api")
+    with open(path, encoding="utf-8") as handle:
+        return ApiModel(handle.read())
 
 
 def release(version: str) -> ApiModel | None:

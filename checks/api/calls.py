@@ -12,9 +12,9 @@ A subclass of a pymilvus class, a wrapper, a parameter without annotation: None.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from checks import api
+from checks.record import FrozenRecord
 from checks.semantic import ASYNC_CLIENT, CLIENT
 
 _INSTANCE_KINDS = {"collection": "Collection", "schema": "CollectionSchema"}
@@ -22,20 +22,37 @@ _INSTANCE_KINDS = {"collection": "Collection", "schema": "CollectionSchema"}
 _MAX_CHAIN = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(FrozenRecord):
     """A pymilvus instance, class or module, named as the model names it."""
+
+    __slots__ = ("display", "kind", "name")
 
     kind: str  # "instance" | "class" | "module"
     name: str  # a class ("MilvusClient") or a module ("pymilvus.orm.utility")
     display: str  # as the user wrote it: "MilvusClient", "utility", "pymilvus"
 
+    def __init__(self, kind: str, name: str, display: str) -> None:
+        self.kind = kind
+        self.name = name
+        self.display = display
 
-@dataclass(frozen=True, slots=True)
-class Called:
+    def _key(self) -> tuple:
+        return (self.kind, self.name, self.display)
+
+
+class Called(FrozenRecord):
+    __slots__ = ("member", "signature", "target")
     target: Target
     member: str  # the method or function; "__init__" for a constructor
     signature: api.Signature
+
+    def __init__(self, target: Target, member: str, signature: api.Signature) -> None:
+        self.target = target
+        self.member = member
+        self.signature = signature
+
+    def _key(self) -> tuple:
+        return (self.target, self.member, self.signature)
 
     @property
     def display(self) -> str:

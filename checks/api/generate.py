@@ -770,7 +770,7 @@ def generate(root: Path) -> dict:
     }
 
 
-def write(model: dict, directory: Path = DATA_DIR) -> Path:
+def write(model: dict, directory: Path = Path(DATA_DIR)) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"pymilvus-{model['pymilvus']}.api"
     path.write_text(dump(model), encoding="utf-8")

@@ -7,9 +7,9 @@ guess: a rule that needs a value it finds UNKNOWN (or a list that is not `comple
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
 from checks.collection.indexes import IndexDef
+from checks.record import FrozenRecord
 
 
 class _Unknown:
@@ -38,18 +38,34 @@ INTEGERS = frozenset({"INT8", "INT16", "INT32", "INT64"})
 NUMBERS = INTEGERS | {"FLOAT", "DOUBLE"}
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(FrozenRecord):
     """One field as its definition (`add_field`, `FieldSchema`, quick setup) writes it.
 
     `params` holds every keyword the definition passes besides the name and type, as a literal
     or UNKNOWN; a keyword not given is absent (`get` returns the default then).
     """
 
+    __slots__ = ("dtype", "name", "node", "params")
+
     name: str
     dtype: str | _Unknown  # "FLOAT_VECTOR", "VARCHAR", ... (DataType member names)
     node: ast.AST  # the call that defines it (quick setup: the create_collection call)
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object]
+
+    def __init__(
+        self,
+        name: str,
+        dtype: str | _Unknown,
+        node: ast.AST,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        self.name = name
+        self.dtype = dtype
+        self.node = node
+        self.params = {} if params is None else params
+
+    def _key(self) -> tuple:
+        return (self.name, self.dtype, self.node, self.params)
 
     def get(self, key: str, default=None):
         """The literal value of a keyword, `default` when not given, UNKNOWN when not literal."""
@@ -98,9 +114,10 @@ class Field:
         return UNKNOWN if self.dtype is UNKNOWN else self.dtype in VECTORS
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(FrozenRecord):
     """A schema function: `Function(name, FunctionType.BM25, ["text"], ["sparse"])`."""
+
+    __slots__ = ("inputs", "kind", "name", "node", "outputs")
 
     name: str | _Unknown
     kind: str | _Unknown  # FunctionType member: "BM25", "TEXTEMBEDDING", ...
@@ -108,15 +125,43 @@ class Function:
     outputs: tuple[str, ...] | _Unknown
     node: ast.AST
 
+    def __init__(
+        self,
+        name: str | _Unknown,
+        kind: str | _Unknown,
+        inputs: tuple[str, ...] | _Unknown,
+        outputs: tuple[str, ...] | _Unknown,
+        node: ast.AST,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+        self.outputs = outputs
+        self.node = node
 
-@dataclass(frozen=True)
-class Schema:
+    def _key(self) -> tuple:
+        return (self.name, self.kind, self.inputs, self.outputs, self.node)
+
+
+class Schema(FrozenRecord):
     """A collection schema as the module builds it.
 
     `fields` lists the fields the code certainly defines, in schema order; `complete` says that no
     other field can exist (no field of unknown name, no field added on some paths only, no schema
     handed to code we cannot see). `functions` is UNKNOWN when a function is not readable.
     """
+
+    __slots__ = (
+        "auto_id",
+        "complete",
+        "dynamic",
+        "fields",
+        "functions",
+        "node",
+        "partition_key_field",
+        "primary_field",
+        "quick",
+    )
 
     node: ast.AST  # create_schema(...) / CollectionSchema(...) / the quick-setup call
     fields: tuple[Field, ...]
@@ -126,7 +171,42 @@ class Schema:
     primary_field: str | _Unknown | None  # the schema-level primary_field=
     partition_key_field: str | _Unknown | None
     functions: tuple[Function, ...] | _Unknown
-    quick: bool = False  # quick setup: create_collection(name, dimension=...)
+    quick: bool  # quick setup: create_collection(name, dimension=...)
+
+    def __init__(
+        self,
+        node: ast.AST,
+        fields: tuple[Field, ...],
+        complete: bool,
+        dynamic: bool | _Unknown,
+        auto_id: bool | _Unknown,
+        primary_field: str | _Unknown | None,
+        partition_key_field: str | _Unknown | None,
+        functions: tuple[Function, ...] | _Unknown,
+        quick: bool = False,
+    ) -> None:
+        self.node = node
+        self.fields = fields
+        self.complete = complete
+        self.dynamic = dynamic
+        self.auto_id = auto_id
+        self.primary_field = primary_field
+        self.partition_key_field = partition_key_field
+        self.functions = functions
+        self.quick = quick
+
+    def _key(self) -> tuple:
+        return (
+            self.node,
+            self.fields,
+            self.complete,
+            self.dynamic,
+            self.auto_id,
+            self.primary_field,
+            self.partition_key_field,
+            self.functions,
+            self.quick,
+        )
 
     def field(self, name: str) -> Field | None:
         """The field of that name, None when the code does not certainly define it."""
@@ -180,13 +260,24 @@ class Schema:
         return frozenset(name for f in self.functions for name in f.outputs)
 
 
-@dataclass(frozen=True)
-class Collection:
+class Collection(FrozenRecord):
     """One collection the module creates (or opens) under a literal name.
 
     `schema` is None when the module does not show it (opened, created elsewhere, created twice
     in different ways). `indexes` is UNKNOWN when an index may be built where we cannot see.
     """
+
+    __slots__ = (
+        "api",
+        "created",
+        "indexes",
+        "key",
+        "name",
+        "properties",
+        "receiver",
+        "schema",
+        "with_index_params",
+    )
 
     name: str  # the literal name, or the expression that holds it (`self.collection_name`)
     key: str  # how the model tells collections apart (`name@binding` for an expression)
@@ -197,6 +288,41 @@ class Collection:
     indexes: tuple[IndexDef, ...] | _Unknown
     with_index_params: bool | _Unknown  # created with index_params= (or quick setup)
     properties: dict[str, object] | _Unknown  # created/altered with these literal properties
+
+    def __init__(
+        self,
+        name: str,
+        key: str,
+        api: str,
+        receiver: str | None,
+        created: ast.Call | None,
+        schema: Schema | None,
+        indexes: tuple[IndexDef, ...] | _Unknown,
+        with_index_params: bool | _Unknown,
+        properties: dict[str, object] | _Unknown,
+    ) -> None:
+        self.name = name
+        self.key = key
+        self.api = api
+        self.receiver = receiver
+        self.created = created
+        self.schema = schema
+        self.indexes = indexes
+        self.with_index_params = with_index_params
+        self.properties = properties
+
+    def _key(self) -> tuple:
+        return (
+            self.name,
+            self.key,
+            self.api,
+            self.receiver,
+            self.created,
+            self.schema,
+            self.indexes,
+            self.with_index_params,
+            self.properties,
+        )
 
     @property
     def literal(self) -> bool:

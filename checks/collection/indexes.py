@@ -6,8 +6,8 @@ checks each one as written.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
+from checks.record import Record
 from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import argument
 
@@ -43,18 +43,60 @@ PREPARE_INDEX_PARAMS = "MilvusClient.prepare_index_params"
 CREATE_COLLECTION = "MilvusClient.create_collection"
 
 
-@dataclass
-class IndexDef:
+class IndexDef(Record):
     """One index definition as written: literal parts, or None where the code does not show them."""
+
+    __slots__ = (
+        "complete",
+        "field",
+        "index_type",
+        "metric",
+        "metric_node",
+        "node",
+        "params",
+        "type_node",
+    )
 
     node: ast.AST
     field: str | None  # None: not a literal
     index_type: str | None  # "" when not given (the server picks AUTOINDEX); None: not literal
-    type_node: ast.AST | None = None
-    metric: str | None = None  # None: not given, or not a literal
-    metric_node: ast.AST | None = None  # None: not given
-    params: list[tuple[str, ast.AST]] = field(default_factory=list)  # build params, node to report
-    complete: bool = True  # False: **kwargs or a params dict we cannot see may hold more
+    type_node: ast.AST | None
+    metric: str | None  # None: not given, or not a literal
+    metric_node: ast.AST | None  # None: not given
+    params: list[tuple[str, ast.AST]]  # build params, node to report
+    complete: bool  # False: **kwargs or a params dict we cannot see may hold more
+
+    def __init__(
+        self,
+        node: ast.AST,
+        field: str | None,
+        index_type: str | None,
+        type_node: ast.AST | None = None,
+        metric: str | None = None,
+        metric_node: ast.AST | None = None,
+        params: list[tuple[str, ast.AST]] | None = None,
+        complete: bool = True,
+    ) -> None:
+        self.node = node
+        self.field = field
+        self.index_type = index_type
+        self.type_node = type_node
+        self.metric = metric
+        self.metric_node = metric_node
+        self.params = [] if params is None else params
+        self.complete = complete
+
+    def _key(self) -> tuple:
+        return (
+            self.node,
+            self.field,
+            self.index_type,
+            self.type_node,
+            self.metric,
+            self.metric_node,
+            self.params,
+            self.complete,
+        )
 
     @property
     def kind(self) -> str:

@@ -10,7 +10,6 @@ name into `facts.Collection` when the model is asked, once the module is done.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
 from checks.collection.facts import UNKNOWN, Collection, Field, Function, Schema
 from checks.collection.indexes import (
@@ -21,6 +20,7 @@ from checks.collection.indexes import (
     quick_setup_index,
     read_index_call,
 )
+from checks.record import Record
 from checks.semantic import Scope, has_star_kwargs
 from checks.signatures import argument
 
@@ -52,9 +52,10 @@ _SCHEMA_CALLS = frozenset(
 _NOT_FIELD_PARAMS = frozenset({"name", "field_name", "dtype", "datatype", "description"})
 
 
-@dataclass
-class _Creation:
+class _Creation(Record):
     """A collection created under a literal name: client create_collection, ORM Collection(...)."""
+
+    __slots__ = ("api", "call", "name", "receiver", "scope")
 
     name: str
     api: str
@@ -62,12 +63,40 @@ class _Creation:
     call: ast.Call
     scope: Scope
 
+    def __init__(
+        self,
+        name: str,
+        api: str,
+        receiver: str | None,
+        call: ast.Call,
+        scope: Scope,
+    ) -> None:
+        self.name = name
+        self.api = api
+        self.receiver = receiver
+        self.call = call
+        self.scope = scope
 
-@dataclass
-class _SchemaEdits:
+    def _key(self) -> tuple:
+        return (self.name, self.api, self.receiver, self.call, self.scope)
+
+
+class _SchemaEdits(Record):
+    __slots__ = ("fields", "functions")
     # (call, the scope and blocks it runs in): certain when they are the schema's own
-    fields: list[tuple[ast.Call, Scope, tuple]] = field(default_factory=list)
-    functions: list[tuple[ast.Call, Scope, tuple]] = field(default_factory=list)
+    fields: list[tuple[ast.Call, Scope, tuple]]
+    functions: list[tuple[ast.Call, Scope, tuple]]
+
+    def __init__(
+        self,
+        fields: list[tuple[ast.Call, Scope, tuple]] | None = None,
+        functions: list[tuple[ast.Call, Scope, tuple]] | None = None,
+    ) -> None:
+        self.fields = [] if fields is None else fields
+        self.functions = [] if functions is None else functions
+
+    def _key(self) -> tuple:
+        return (self.fields, self.functions)
 
 
 class ModuleReader:

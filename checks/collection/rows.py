@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from checks.record import FrozenRecord
 from checks.semantic import Scope, SemanticModel
 
 # numpy.random functions that take `size` (first for random/standard_normal, else third).
@@ -32,13 +32,27 @@ def literal_rows(model: SemanticModel, data: ast.expr, scope: Scope) -> list[ast
     return None
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(FrozenRecord):
     """A row dict whose keys are all literal strings: key -> key node, key -> value node."""
+
+    __slots__ = ("keys", "node", "values")
 
     node: ast.Dict
     keys: dict[str, ast.expr]
     values: dict[str, ast.expr]
+
+    def __init__(
+        self,
+        node: ast.Dict,
+        keys: dict[str, ast.expr],
+        values: dict[str, ast.expr],
+    ) -> None:
+        self.node = node
+        self.keys = keys
+        self.values = values
+
+    def _key(self) -> tuple:
+        return (self.node, self.keys, self.values)
 
 
 def literal_row(row: ast.Dict) -> Row | None:

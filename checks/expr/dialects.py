@@ -13,8 +13,9 @@ Where two stored grammars of a line disagree, the dialect accepts both (unknown 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+
+from checks.record import FrozenRecord
 
 # feature -> (release line, what it is, as the messages name it)
 FEATURES: dict[str, tuple[tuple[int, int], str]] = {
@@ -44,12 +45,20 @@ FEATURES: dict[str, tuple[tuple[int, int], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Dialect:
+class Dialect(FrozenRecord):
     """The filter language of one Milvus release line."""
+
+    __slots__ = ("features", "line")
 
     line: tuple[int, int]
     features: frozenset[str]
+
+    def __init__(self, line: tuple[int, int], features: frozenset[str]) -> None:
+        self.line = line
+        self.features = features
+
+    def _key(self) -> tuple:
+        return (self.line, self.features)
 
     def has(self, feature: str) -> bool:
         return feature in self.features

@@ -12,21 +12,38 @@ A word that is a keyword only in a release the target is older than stays an ide
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from checks.expr.dialects import Dialect
+from checks.record import FrozenRecord
 
 HOLE = "\ue000"  # a value the Python code fills in (checks.expr.source): opaque
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(FrozenRecord):
+    __slots__ = ("end", "feature", "kind", "start", "text")
     kind: str  # INT FLOAT BOOL STRING IDENT META JSON STRUCT SUBFIELD SELF EMPTY HOLE EOF,
     # a keyword's kind (AND, LIKE, JSON_CONTAINS, ...) or the operator itself
     text: str
     start: int  # offsets in the expression
     end: int
-    feature: str | None = None  # the grammar feature this spelling needs
+    feature: str | None  # the grammar feature this spelling needs
+
+    def __init__(
+        self,
+        kind: str,
+        text: str,
+        start: int,
+        end: int,
+        feature: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.feature = feature
+
+    def _key(self) -> tuple:
+        return (self.kind, self.text, self.start, self.end, self.feature)
 
 
 class LexError(Exception):

@@ -10,11 +10,11 @@ meant (`=` for `==`, `nin` for `not in`, `a.b` for `a["b"]`, `AND` for `and` on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from checks.expr.dialects import Dialect, describe, since
 from checks.expr.lexer import Token
 from checks.expr.parser import ExprSyntaxError, Node, Parsed, parse
+from checks.record import FrozenRecord
 
 _WORD_BEFORE = re.compile(r"(?:\$meta|[A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])*$")
 _DOT_PATH = re.compile(r"(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -23,14 +23,33 @@ _RELATIONAL = frozenset({"<", "<=", ">", ">="})
 _LOWER_KEYWORDS = {"AND": "and", "OR": "or", "NOT": "not", "IN": "in"}
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(FrozenRecord):
+    __slots__ = ("end", "fixed", "hint", "message", "start", "syntax")
     start: int
     end: int
     message: str
-    fixed: str | None = None  # the whole expression, rewritten, when the fix is certain
-    hint: str | None = None
-    syntax: bool = False  # found by `too_new`, but wrong in every release (MV140, not MV141)
+    fixed: str | None  # the whole expression, rewritten, when the fix is certain
+    hint: str | None
+    syntax: bool  # found by `too_new`, but wrong in every release (MV140, not MV141)
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        fixed: str | None = None,
+        hint: str | None = None,
+        syntax: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.message = message
+        self.fixed = fixed
+        self.hint = hint
+        self.syntax = syntax
+
+    def _key(self) -> tuple:
+        return (self.start, self.end, self.message, self.fixed, self.hint, self.syntax)
 
 
 def diagnose(text: str, error: ExprSyntaxError, dialect: Dialect, quote: str = '"') -> Problem:

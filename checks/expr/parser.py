@@ -15,22 +15,41 @@ an evaluator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from checks.expr.dialects import Dialect
 from checks.expr.lexer import Token, tokenize
+from checks.record import Record
 
 
-@dataclass(slots=True)
-class Node:
+class Node(Record):
     """One construct of a filter. `start`/`end` are offsets in the expression."""
+
+    __slots__ = ("children", "end", "kind", "op", "start", "value")
 
     kind: str  # see the `_primary` and `_binary` docstrings for the kinds
     start: int
     end: int
-    op: str = ""  # the operator, function or keyword as written
-    children: list[Node] = field(default_factory=list)
-    value: object = None  # a literal's value; a field's name; a JSON path's (name, keys)
+    op: str  # the operator, function or keyword as written
+    children: list[Node]
+    value: object  # a literal's value; a field's name; a JSON path's (name, keys)
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        op: str = "",
+        children: list[Node] | None = None,
+        value: object = None,
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.op = op
+        self.children = [] if children is None else children
+        self.value = value
+
+    def _key(self) -> tuple:
+        return (self.kind, self.start, self.end, self.op, self.children, self.value)
 
     def walk(self):
         stack = [self]
@@ -51,12 +70,25 @@ class ExprSyntaxError(Exception):
         self.token = token
 
 
-@dataclass(slots=True)
-class Parsed:
+class Parsed(Record):
+    __slots__ = ("features", "tokens", "tree")
     tree: Node
     tokens: list[Token]
     # (feature, start, end) for every construct the newest grammar has and an older may not.
     features: list[tuple[str, int, int]]
+
+    def __init__(
+        self,
+        tree: Node,
+        tokens: list[Token],
+        features: list[tuple[str, int, int]],
+    ) -> None:
+        self.tree = tree
+        self.tokens = tokens
+        self.features = features
+
+    def _key(self) -> tuple:
+        return (self.tree, self.tokens, self.features)
 
 
 # Binary levels, loosest first: token kinds -> node kind. Precedence = index.

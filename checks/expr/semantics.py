@@ -21,9 +21,8 @@ it in tests/evidence/test_mv140_filter_syntax.py:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from checks.expr.parser import Node
+from checks.record import FrozenRecord, Record
 
 NUMERIC = frozenset({"int", "float"})
 _SCALARS = frozenset({"int", "float", "string", "bool"})
@@ -37,27 +36,57 @@ _CONTAINER_FUNCTIONS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class FieldType:
+class FieldType(FrozenRecord):
     """A field's kind: int, float, string, bool, json, array, vector or other."""
 
+    __slots__ = ("element", "kind")
+
     kind: str
-    element: str | None = None  # an ARRAY field's element kind
+    element: str | None  # an ARRAY field's element kind
+
+    def __init__(self, kind: str, element: str | None = None) -> None:
+        self.kind = kind
+        self.element = element
+
+    def _key(self) -> tuple:
+        return (self.kind, self.element)
 
 
-@dataclass(slots=True)
-class FieldTypes:
+class FieldTypes(Record):
+    __slots__ = ("complete", "dynamic", "fields")
     fields: dict[str, FieldType]
     dynamic: bool | None  # None: not known
-    complete: bool = True  # every field of the collection is listed
+    complete: bool  # every field of the collection is listed
+
+    def __init__(
+        self,
+        fields: dict[str, FieldType],
+        dynamic: bool | None,
+        complete: bool = True,
+    ) -> None:
+        self.fields = fields
+        self.dynamic = dynamic
+        self.complete = complete
+
+    def _key(self) -> tuple:
+        return (self.fields, self.dynamic, self.complete)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(FrozenRecord):
+    __slots__ = ("end", "kind", "message", "start")
     start: int
     end: int
     kind: str  # "unknown-field" | "type-mismatch"
     message: str
+
+    def __init__(self, start: int, end: int, kind: str, message: str) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.message = message
+
+    def _key(self) -> tuple:
+        return (self.start, self.end, self.kind, self.message)
 
 
 def check(tree: Node, types: FieldTypes, line: tuple[int, int] = (99, 0)) -> list[Finding]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 
 from checks.expr.lexer import HOLE
+from checks.record import Record
 
 _PREFIX = re.compile(r"[rRbBuUfF]{0,2}(?='|\")")
 _FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
@@ -24,23 +24,49 @@ _PERCENT_FIELD = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Hole:
+class Hole(Record):
     """A value the code fills in: where it stands in the text, and the Python expression, if
     known (None for a format argument that cannot be matched)."""
 
+    __slots__ = ("in_quotes", "offset", "value")
+
     offset: int
     value: ast.expr | None
-    in_quotes: bool = False  # inside a quoted string of the filter
+    in_quotes: bool  # inside a quoted string of the filter
+
+    def __init__(self, offset: int, value: ast.expr | None, in_quotes: bool = False) -> None:
+        self.offset = offset
+        self.value = value
+        self.in_quotes = in_quotes
+
+    def _key(self) -> tuple:
+        return (self.offset, self.value, self.in_quotes)
 
 
-@dataclass(slots=True)
-class FilterText:
+class FilterText(Record):
+    __slots__ = ("holes", "node", "positions", "template", "text")
     text: str
     node: ast.expr  # the Python expression the filter was read from
     positions: list[tuple[int, int]]  # per character (and one past the end): (line, column)
-    holes: list[Hole] = field(default_factory=list)
-    template: ast.Constant | None = None  # a `.format`/`%` template or plain literal
+    holes: list[Hole]
+    template: ast.Constant | None  # a `.format`/`%` template or plain literal
+
+    def __init__(
+        self,
+        text: str,
+        node: ast.expr,
+        positions: list[tuple[int, int]],
+        holes: list[Hole] | None = None,
+        template: ast.Constant | None = None,
+    ) -> None:
+        self.text = text
+        self.node = node
+        self.positions = positions
+        self.holes = [] if holes is None else holes
+        self.template = template
+
+    def _key(self) -> tuple:
+        return (self.text, self.node, self.positions, self.holes, self.template)
 
     def place(self, offset: int) -> tuple[int, int]:
         """1-based line, 0-based character column of an offset in the text."""

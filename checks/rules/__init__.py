@@ -8,11 +8,13 @@ can be imported by the engine without importing every rule.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing costs ~3 ms on the hook path; type checkers read this branch
 if TYPE_CHECKING:
+    from typing import Any
+
     from checks.rules.base import Rule
 
     ALL_RULES: tuple[type[Rule], ...]
@@ -24,10 +26,10 @@ def _discover() -> tuple[type[Rule], ...]:
     from checks.rules.base import Rule
 
     found: dict[str, type[Rule]] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
+    # The modules beside this file (pkgutil.iter_modules would import inspect: ~5 ms per hook).
+    names = {n[:-3] for d in __path__ for n in os.listdir(d) if n.endswith(".py")}
+    for name in sorted(names - {"__init__", "base"}):
+        module = importlib.import_module(f"{__name__}.{name}")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and "code" in vars(value):
                 found[value.code] = value

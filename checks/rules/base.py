@@ -10,37 +10,74 @@ level. A fixable rule names its libcst fixer in `fixer` (see checks.fixes).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar
 
-from checks.diagnostic import FixSafety, Severity
+from checks.record import FrozenRecord
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
 
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
+    from checks.diagnostic import FixSafety, Severity
     from checks.engine import Context
 
 ALL_EDITIONS = frozenset({"2026.01", "2026.11"})
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(FrozenRecord):
     """An example the rule must report: at `line` (1-based) if given, and fixed to `fixed`."""
 
+    __slots__ = ("code", "count", "edition", "fixed", "line", "pymilvus_version")
+
     code: str
-    line: int | None = None
-    fixed: str | None = None
-    pymilvus_version: str | None = None
-    edition: str | None = None
-    count: int = 1
+    line: int | None
+    fixed: str | None
+    pymilvus_version: str | None
+    edition: str | None
+    count: int
+
+    def __init__(
+        self,
+        code: str,
+        line: int | None = None,
+        fixed: str | None = None,
+        pymilvus_version: str | None = None,
+        edition: str | None = None,
+        count: int = 1,
+    ) -> None:
+        self.code = code
+        self.line = line
+        self.fixed = fixed
+        self.pymilvus_version = pymilvus_version
+        self.edition = edition
+        self.count = count
+
+    def _key(self) -> tuple:
+        return (self.code, self.line, self.fixed, self.pymilvus_version, self.edition, self.count)
 
 
-@dataclass(frozen=True)
-class Valid:
+class Valid(FrozenRecord):
     """An example the rule must stay silent on, optionally for a given version or edition."""
 
+    __slots__ = ("code", "edition", "pymilvus_version")
+
     code: str
-    pymilvus_version: str | None = None
-    edition: str | None = None
+    pymilvus_version: str | None
+    edition: str | None
+
+    def __init__(
+        self,
+        code: str,
+        pymilvus_version: str | None = None,
+        edition: str | None = None,
+    ) -> None:
+        self.code = code
+        self.pymilvus_version = pymilvus_version
+        self.edition = edition
+
+    def _key(self) -> tuple:
+        return (self.code, self.pymilvus_version, self.edition)
 
 
 class Rule:

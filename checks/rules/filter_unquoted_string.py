@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
 from checks.expr.calls import Filters, FilterUse
 from checks.rules.base import Invalid, Rule
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
 
 if TYPE_CHECKING:
     from checks.expr.parser import Node

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from checks.collection import UNKNOWN, CollectionModel
 from checks.collection.checking import label
 from checks.collection.indexes import IndexDef
 from checks.fixes import ReplaceExpression, string_like
 from checks.flow import Flow
+from checks.record import Record
 from checks.rules.base import Invalid, Rule
 from checks.semantic import Scope, dict_get, has_star_kwargs
 from checks.signatures import MethodCall
@@ -24,9 +24,21 @@ class UseIndexMetric(ReplaceExpression):
         return string_like(node, diagnostic.fix_data["metric_type"])
 
 
-@dataclass
-class Search:
+class Search(Record):
     """A search call on a known receiver, with what its literal arguments say."""
+
+    __slots__ = (
+        "anns_field",
+        "call",
+        "collection",
+        "field",
+        "label",
+        "limit",
+        "method",
+        "offset",
+        "params",
+        "scope",
+    )
 
     method: MethodCall
     scope: Scope
@@ -37,7 +49,45 @@ class Search:
     params: ast.Dict | None  # search_params / param, when visible
     limit: int | None  # None: not a literal
     offset: int | None  # 0 when not given; None: not a literal
-    label: str | None = None  # the collection, for messages (set by searched_index)
+    label: str | None  # the collection, for messages (set by searched_index)
+
+    def __init__(
+        self,
+        method: MethodCall,
+        scope: Scope,
+        call: ast.Call,
+        collection: str | None,
+        anns_field: ast.AST | None,
+        field: str | None,
+        params: ast.Dict | None,
+        limit: int | None,
+        offset: int | None,
+        label: str | None = None,
+    ) -> None:
+        self.method = method
+        self.scope = scope
+        self.call = call
+        self.collection = collection
+        self.anns_field = anns_field
+        self.field = field
+        self.params = params
+        self.limit = limit
+        self.offset = offset
+        self.label = label
+
+    def _key(self) -> tuple:
+        return (
+            self.method,
+            self.scope,
+            self.call,
+            self.collection,
+            self.anns_field,
+            self.field,
+            self.params,
+            self.limit,
+            self.offset,
+            self.label,
+        )
 
 
 def read_search(ctx, call: ast.Call) -> Search | None:

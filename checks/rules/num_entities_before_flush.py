@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from checks.fixes import InsertStatementBefore
 from checks.flow import Block, Event, Flow, on_milvus_lite
+from checks.record import Record
 from checks.rules.base import Invalid, Rule
 
 
@@ -17,14 +17,30 @@ class InsertFlushCall(InsertStatementBefore):
     description = "insert `{statement}` before the count"
 
 
-@dataclass(slots=True)
-class _Count:
+class _Count(Record):
     """A `collection.num_entities` read, placed like a flow event."""
+
+    __slots__ = ("blocks", "node", "receiver_text", "statement")
 
     node: ast.Attribute
     receiver_text: str
     blocks: tuple[Block, ...]
     statement: ast.stmt | None
+
+    def __init__(
+        self,
+        node: ast.Attribute,
+        receiver_text: str,
+        blocks: tuple[Block, ...],
+        statement: ast.stmt | None,
+    ) -> None:
+        self.node = node
+        self.receiver_text = receiver_text
+        self.blocks = blocks
+        self.statement = statement
+
+    def _key(self) -> tuple:
+        return (self.node, self.receiver_text, self.blocks, self.statement)
 
 
 class NumEntitiesBeforeFlush(Rule):
