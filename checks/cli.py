@@ -19,7 +19,7 @@ from checks.cache import ENV_DIRECTORY as CACHE_ENV
 from checks.cache import ENV_OFF as CACHE_OFF
 from checks.cache import ResultCache
 from checks.config import ConfigError, load_config, resolve_options
-from checks.engine import MAX_SOURCE_BYTES, FileResult, Options
+from checks.engine import MAX_SOURCE_BYTES, FileResult, Options, preload
 from checks.sources import check_bytes, iter_files, mentions_milvus
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -179,6 +179,7 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
         return results
     from concurrent.futures import ProcessPoolExecutor
 
+    preload(options)  # before the fork: the workers inherit it
     # Biggest first, in small chunks, so that no worker is left with a big file at the end.
     todo.sort(key=lambda index: -_size(files[index][0]))
     pool = ProcessPoolExecutor(initializer=_exit_with_parent, initargs=(os.getpid(),))

@@ -151,6 +151,18 @@ def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnost
     return kept
 
 
+def preload(options: Options) -> None:
+    """Load now what checks under `options` would load on first use: the rules, the target
+    release's API model, the filter parser. The CLI calls this before it forks its workers,
+    which then share it instead of each loading it again."""
+    enabled_rules(options.edition, options.pymilvus_version, options.select, options.ignore)
+    api.release(options.pymilvus_version)
+    import checks.expr.mistakes
+    import checks.expr.parser
+    import checks.expr.semantics
+    import checks.expr.source  # noqa: F401
+
+
 @cache
 def enabled_rules(
     edition: str, version: str, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
@@ -320,15 +332,30 @@ class Traversal:
         self.ctx = ctx
         self.handlers: dict[type, list] = {}  # node type -> visit_<Node> methods to call
         self.flow_handlers = []
+        # visit_Call methods with the call names they are about (Rule.call_names), and the
+        # ones to run for a call of each name, in the order of `handlers`, made on first use.
+        self.call_visitors: list[tuple[object, frozenset[str] | None]] = []
+        self.call_handlers: dict[str | None, list] = {}
         # Shared analyses (ctx.shared) first: a rule's visitor sees what they have recorded.
         for visitor in [*ctx._shared.values(), *rules]:
             for node_type, method in _visit_methods(type(visitor)):
-                self.handlers.setdefault(node_type, []).append(getattr(visitor, method))
+                handler = getattr(visitor, method)
+                if node_type is ast.Call:
+                    self.call_visitors.append((handler, getattr(visitor, "call_names", None)))
+                else:
+                    self.handlers.setdefault(node_type, []).append(handler)
         self.flow_handlers = [rule.visit_flow for rule in rules if hasattr(rule, "visit_flow")]
+
+    def _call_handlers(self, name: str | None) -> list:
+        handlers = self.call_handlers[name] = [
+            handler for handler, names in self.call_visitors if names is None or name in names
+        ]
+        return handlers
 
     def run(self, tree: ast.Module) -> None:
         ctx, model = self.ctx, self.ctx.model
         by_type, flow_handlers = self.handlers, self.flow_handlers
+        by_name = self.call_handlers
         module_flow = Flow(model.module_scope, tree)
         # Stack entries: (node, scope, flow, blocks, statement, awaited) or (_EXIT, flow).
         stack: list[tuple] = [(_EXIT, module_flow)]
@@ -354,7 +381,19 @@ class Traversal:
                 if event is not None:
                     event.statement = statement
                     flow.events.append(event)
-            visitors = by_type.get(node_type)
+                func = node.func
+                name = (
+                    func.attr
+                    if type(func) is ast.Attribute
+                    else func.id
+                    if type(func) is ast.Name
+                    else None
+                )
+                visitors = by_name.get(name)
+                if visitors is None:
+                    visitors = self._call_handlers(name)
+            else:
+                visitors = by_type.get(node_type)
             if visitors is not None:
                 ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
                 for handle in visitors:

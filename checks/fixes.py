@@ -630,9 +630,9 @@ class _Rewrite:
             # A piece other than the first is given a line before it, so that the comments
             # above its statement stay that statement's (libcst makes a module's leading
             # comments its header), as in the whole module.
-            lead = (
-                "" if first == 1 else "pass" + (_LINE_END.search(lines[first - 1]).group() or "\n")
-            )
+            # Its line end is the one before the piece (the piece's own last line may have none):
+            # libcst gives new statements the first line end it sees.
+            lead = "" if first == 1 else "pass" + _LINE_END.search(lines[first - 2]).group()
             shift = first - 1 - bool(lead)  # the module's line `first` is the piece's 1 or 2
             copies = [d.replace(line=d.line - shift, end_line=d.end_line - shift) for d in group]
             original = {id(copy): d for copy, d in zip(copies, group, strict=True)}

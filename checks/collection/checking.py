@@ -22,6 +22,10 @@ class CollectionRule(Rule):
 
     methods: ClassVar[tuple[str, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.call_names = frozenset(cls.methods)  # visit_Call looks at nothing else
+
     def __init__(self, ctx):
         super().__init__(ctx)
         self.collections = ctx.collections

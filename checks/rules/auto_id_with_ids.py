@@ -17,6 +17,7 @@ class AutoIdWithIds(Rule):
     """Inserted rows contradict auto_id: keys for an auto_id field, or none for quick setup."""
 
     code = "MV112"
+    call_names = frozenset({"insert", "upsert"})
     name = "auto-id-with-ids"
     severity = "error"
     fix = "none"

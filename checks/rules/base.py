@@ -94,6 +94,10 @@ class Rule:
     VALID: ClassVar[list[str | Valid]] = []
     INVALID: ClassVar[list[str | Invalid]] = []
     fixer: ClassVar[Any] = None  # a checks.fixes.Fixer subclass, for fixable rules
+    # The names a `visit_Call` is about, as called (`search` of `client.search(...)`, `connect`
+    # of `connect(...)`): the traversal calls it for those calls only. None: for every call
+    # (a rule that resolves functions by qualified name must see aliases too).
+    call_names: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

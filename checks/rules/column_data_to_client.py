@@ -24,6 +24,7 @@ class ColumnDataToClient(Rule):
     """ORM-style column lists passed to MilvusClient insert/upsert, which takes row dicts."""
 
     code = "MV114"
+    call_names = frozenset({"insert", "upsert"})
     name = "column-data-to-client"
     severity = "error"
     fix = "unsafe"

@@ -16,6 +16,7 @@ class PartitionPerTenant(Rule):
     """Partitions created with computed names or in a loop, one per tenant, user or date."""
 
     code = "MV109"
+    call_names = frozenset({"create_partition"})
     name = "partition-per-tenant"
     severity = "warning"
     fix = "none"

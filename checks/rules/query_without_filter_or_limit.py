@@ -12,6 +12,7 @@ class QueryWithoutFilterOrLimit(Rule):
     """Query with no filter, no ids and no limit, which the server rejects."""
 
     code = "MV115"
+    call_names = frozenset({"query"})
     name = "query-without-filter-or-limit"
     severity = "error"
     fix = "none"

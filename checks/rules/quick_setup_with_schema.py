@@ -26,6 +26,7 @@ class QuickSetupWithSchema(Rule):
     """Quick-setup keywords (dimension=, metric_type=, ...) next to schema=: pymilvus ignores them."""
 
     code = "MV134"
+    call_names = frozenset({"create_collection"})
     name = "quick-setup-with-schema"
     severity = "warning"
     pymilvus = ">=2.4"

@@ -22,6 +22,7 @@ class SearchDataNotNested(Rule):
     """Search data is one flat vector instead of a list of vectors."""
 
     code = "MV116"
+    call_names = frozenset({"search"})
     name = "search-data-not-nested"
     severity = "error"
     fix = "safe"

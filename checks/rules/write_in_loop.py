@@ -24,6 +24,7 @@ class WriteInLoop(Rule):
     """A loop inserts one row per call, or flushes on every pass."""
 
     code = "MV110"
+    call_names = WRITES | {"flush"}
     name = "write-in-loop"
     severity = "warning"
     fix = "none"

@@ -91,6 +91,7 @@ class WrongApiKwargs(Rule):
     """A search/query keyword of the other pymilvus API: it crashes or is silently ignored."""
 
     code = "MV102"
+    call_names = METHODS
     name = "wrong-api-kwargs"
     severity = "error"
     fix = "safe"
