@@ -563,6 +563,35 @@ def test_non_milvus_edits_import_nothing_heavy(plugin, name, content):
     assert "json" not in imported  # decided on the payload's bytes
 
 
+# Stdlib modules that cost a hook start-up time and that the engine does without
+# (checks/record.py, the TYPE_CHECKING flags, os.path): bench/run.py's 600-line hook row.
+SLOW_TO_IMPORT = ("dataclasses", "typing", "pathlib", "inspect", "pkgutil")
+
+
+def test_a_pymilvus_edit_imports_no_module_that_only_costs_start_up_time(plugin, tmp_path):
+    # In a process of its own, as the launcher starts it; the modules are listed after main()
+    # (-X importtime cannot see them: the hook holds sys.stderr while it checks).
+    assert not (plugin.project / "pyproject.toml").exists()  # tomllib would import typing
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    listing = tmp_path / "modules.txt"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from checks.hook import main\n"
+        "code = main()\n"
+        "open(sys.argv[2], 'w').write('\\n'.join(sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-P", "-c", script, str(ROOT), str(listing)],
+        input=json.dumps(pre).encode(),
+        capture_output=True,
+        cwd=plugin.project,
+        env=plugin.env,
+    )
+    assert b"MV001" in result.stdout  # the whole check ran
+    imported = set(listing.read_text().split())
+    assert sorted(imported & {*SLOW_TO_IMPORT, "libcst", "pydantic", "mcp", "pymilvus"}) == []
+
+
 def test_an_edit_that_does_not_mention_pymilvus_still_sees_the_file_on_disk(plugin):
     from checks.hook import may_concern_pymilvus
 
