@@ -144,6 +144,28 @@ def test_a_finding_lands_on_the_character():
     assert diagnostic.code == "MV140"
 
 
+@pytest.mark.parametrize(
+    ("call", "span"),
+    [
+        ("filter='deleted_at == null'", "deleted_at == null"),
+        ('filter=("a > 1 and "\n    "deleted_at == null")', "deleted_at == null"),
+        ('filter=f"bot == {name}"', "{name}"),
+        ('filter="bot == {}".format(name)', "{}"),
+    ],
+)
+def test_a_finding_that_ends_the_filter_stops_at_the_closing_quote(call, span):
+    source = (
+        "from pymilvus import MilvusClient\n"
+        'client = MilvusClient("http://localhost:19530")\n'
+        'name = "x"\n'
+        f'client.query("d", {call}, limit=1)\n'
+    )
+    [diagnostic] = check_source(source, Options(), "x.py").diagnostics
+    assert diagnostic.line == diagnostic.end_line
+    line = source.splitlines()[diagnostic.line - 1]
+    assert line[diagnostic.column - 1 : diagnostic.end_column - 1] == span
+
+
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 FILTER_CALL = re.compile(r"\b(?:filter|expr)\s*=\s*(['\"])(.*?)\1")
 

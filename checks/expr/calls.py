@@ -165,8 +165,11 @@ class Filters:
 
     def _read(self, call: ast.Call) -> FilterUse | None:
         argument = self._argument(call)
-        if argument is None:
-            return None
+        return None if argument is None else self.read(call, argument)
+
+    def read(self, call: ast.Call, argument: ast.expr) -> FilterUse | None:
+        """The filter that `argument` of `call` spells: a literal form, or a name bound once to
+        one (`of` finds the argument; tests read the filters of calls it cannot resolve)."""
         source = argument
         if isinstance(argument, ast.Name):
             bound = self.ctx.model.binding(argument, self.ctx.scope)

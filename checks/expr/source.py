@@ -127,6 +127,7 @@ def _read_literals(node: ast.expr, lines: list[str]) -> FilterText | None:
         if isinstance(node, ast.JoinedStr)
         else []
     )
+    close = (end[0] + 1, end[1])  # one past the text: the last literal's closing quote
     while (line_index, column) < end:
         line = lines[line_index]
         if column >= len(line):
@@ -158,9 +159,8 @@ def _read_literals(node: ast.expr, lines: list[str]) -> FilterText | None:
         if at is None:
             return None
         line_index, column = at
-    if not text and not positions:
-        positions = []
-    positions.append((end[0] + 1, end[1]))
+        close = (line_index + 1, column - len(quote))
+    positions.append(close)
     return FilterText("".join(text), node, positions, holes)
 
 
