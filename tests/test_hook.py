@@ -218,21 +218,33 @@ def test_correct_code_passes_silently(cc):
     assert (cc.project / "app.py").read_text() == CORRECT
 
 
+# On a server: the collection is indexed, so MV001's fix loads it, and the script then ends with
+# it loaded (MV006's advice; on Milvus Lite nothing stays loaded after the script).
+SERVER_SEARCH_BEFORE_LOAD = SEARCH_BEFORE_LOAD.replace(
+    '"milvus_demo.db"', '"http://localhost:19530"'
+).replace(
+    "res = client.search",
+    'client.create_index(collection_name="docs", index_params=index_params)\nres = client.search',
+)
+
+
 def test_autofix_rewrites_the_whole_write_input_and_tells_the_model_after(plugin):
-    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    pre = plugin.payload(
+        "pretooluse-write", file_path=app_path(plugin), content=SERVER_SEARCH_BEFORE_LOAD
+    )
     output = plugin.pre(pre, MILVUS_CTO_HOOK_MODE="autofix").output
     assert "permissionDecision" not in output  # the user's permission mode still applies
     updated = output["updatedInput"]
     assert set(updated) == set(pre["tool_input"])  # complete: Claude Code does not merge it
     assert updated["file_path"] == app_path(plugin)
-    assert updated["content"] == SEARCH_BEFORE_LOAD.replace(
+    assert updated["content"] == SERVER_SEARCH_BEFORE_LOAD.replace(
         "res = client.search", 'client.load_collection("docs")\nres = client.search'
     )
     # Claude Code writes updatedInput and shows PostToolUse the rewritten input.
     post = plugin.write(pre, updated)
     context = plugin.post(post, MILVUS_CTO_HOOK_MODE="autofix").output["additionalContext"]
     assert "milvus-cto autofix changed your Write of app.py" in context
-    assert '- line 5: MV001 insert `client.load_collection("docs")`' in context
+    assert '- line 6: MV001 insert `client.load_collection("docs")`' in context
     assert '+client.load_collection("docs")' in context  # the diff
     assert "MV006 [info]" in context  # the advice that is left, after the write
     assert_silent(plugin.post(post, MILVUS_CTO_HOOK_MODE="autofix"))  # said once
@@ -267,7 +279,7 @@ def test_warnings_are_reported_after_the_write_once_per_session(plugin):
 
 def test_info_reaches_the_model_once_per_rule_per_session(plugin):
     """Advice (info) is said once per rule in a session, whatever file or line it is on."""
-    script = 'from pymilvus import MilvusClient\nclient = MilvusClient("a.db")\n'
+    script = 'from pymilvus import MilvusClient\nclient = MilvusClient("http://localhost:19530")\n'
     first = plugin.payload(
         "pretooluse-write",
         file_path=str(plugin.project / "one.py"),
@@ -286,10 +298,18 @@ def test_info_reaches_the_model_once_per_rule_per_session(plugin):
 
 
 def test_recorded_write_payload_as_is(cc):
-    """The recorded Write (quick setup: created and loaded) passes, with advice afterwards."""
+    """The recorded Write (quick setup on Milvus Lite: created and loaded) passes silently; on a
+    server it passes too, with advice afterwards (the collection stays loaded there)."""
     pre = cc.payload("pretooluse-write")
+    assert 'MilvusClient("milvus_demo.db")' in pre["tool_input"]["content"]
     assert_silent(cc.pre(pre))
-    context = cc.post(cc.write(pre)).output["additionalContext"]
+    assert_silent(cc.post(cc.write(pre)))
+    content = pre["tool_input"]["content"].replace('"milvus_demo.db"', '"http://localhost:19530"')
+    server = cc.payload(
+        "pretooluse-write", file_path=pre["tool_input"]["file_path"], content=content
+    )
+    assert_silent(cc.pre(server))
+    context = cc.post(cc.write(server)).output["additionalContext"]
     assert "- line 4: MV006 [info] Release collection 'demo'" in context
 
 

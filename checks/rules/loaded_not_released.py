@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from checks.flow import Event, Flow
+from checks.flow import Event, Flow, on_milvus_lite
 from checks.rules.base import Invalid, Rule
 
 # Web frameworks and servers: a module that imports one is a long-running service, which should
@@ -17,7 +17,7 @@ SERVICE_PACKAGES = frozenset({
 
 
 class LoadedNotReleased(Rule):
-    """A script loads a collection and never releases it nor closes its client."""
+    """A script loads a collection on a server and never releases it nor closes its client."""
 
     code = "MV006"
     name = "loaded-not-released"
@@ -26,10 +26,30 @@ class LoadedNotReleased(Rule):
     VALID = [
         """
         from pymilvus import MilvusClient
-        client = MilvusClient("demo.db")
+        client = MilvusClient("http://localhost:19530")
         client.create_collection("docs", dimension=8)
         client.search("docs", data=[[0.1] * 8], limit=3)
         client.close()
+        """,
+        # Milvus Lite: the collection is loaded in this script's own process and ends with it;
+        # closing or releasing changes nothing the next run sees (tests/evidence).
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("demo.db")
+        client.load_collection("docs")
+        print(client.search("docs", data=[[0.1] * 8], limit=3))
+        """,
+        """
+        from pymilvus import MilvusClient
+        client = MilvusClient("./milvus_demo.db")
+        client.create_collection("docs", dimension=8)
+        """,
+        """
+        from pymilvus import connections, Collection
+        connections.connect(uri="./milvus_demo.db")
+        collection = Collection("documents")
+        collection.load()
+        print(collection.query(expr="id > 0", limit=3))
         """,
         """
         from pymilvus import connections, Collection
@@ -55,7 +75,7 @@ class LoadedNotReleased(Rule):
         # The client is handed on: somebody else may close it.
         """
         from pymilvus import MilvusClient
-        client = MilvusClient("demo.db")
+        client = MilvusClient("http://localhost:19530")
         client.load_collection("docs")
         serve(client)
         """,
@@ -89,11 +109,32 @@ class LoadedNotReleased(Rule):
         Invalid(
             """
             from pymilvus import MilvusClient
-            client = MilvusClient("demo.db")
+            client = MilvusClient("http://localhost:19530")
             client.load_collection("docs")
             print(client.search("docs", data=[[0.1] * 8], limit=3))
             """,
             line=3,
+        ),
+        # A URI the checker cannot read may be a server.
+        Invalid(
+            """
+            import os
+            from pymilvus import MilvusClient
+            client = MilvusClient(os.environ["MILVUS_URI"])
+            client.load_collection("docs")
+            """,
+            line=4,
+        ),
+        # Only a module whose every connection is Milvus Lite is Lite for the ORM.
+        Invalid(
+            """
+            from pymilvus import connections, Collection
+            connections.connect(uri="./milvus_demo.db")
+            connections.connect(alias="prod", uri="http://milvus:19530")
+            collection = Collection("documents", using="prod")
+            collection.load()
+            """,
+            line=5,
         ),
         Invalid(
             """
@@ -109,7 +150,7 @@ class LoadedNotReleased(Rule):
         Invalid(
             """
             from pymilvus import MilvusClient
-            with MilvusClient("demo.db") as client:
+            with MilvusClient("http://localhost:19530") as client:
                 client.load_collection("docs")
             """,
             line=3,
@@ -117,7 +158,7 @@ class LoadedNotReleased(Rule):
         Invalid(
             """
             from pymilvus import MilvusClient
-            client = MilvusClient("demo.db")
+            client = MilvusClient("http://localhost:19530")
             client.create_collection("docs", dimension=8)
             """,
             line=3,
@@ -146,7 +187,12 @@ class LoadedNotReleased(Rule):
                 self.released.add(event.collection)
             elif event.op == "close" or (event.op == "escape" and event.method != "name"):
                 self.closed = True
-            elif flow.is_script and self._loads(event):
+            elif (
+                flow.is_script
+                and self._loads(event)
+                # Milvus Lite's server ends with the script, and its data stays on disk.
+                and not on_milvus_lite(self.ctx.model, flow.scope, event)
+            ):
                 self.loads.append(event)
         if isinstance(flow.node, ast.Module):
             self._decide()
