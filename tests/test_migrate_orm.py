@@ -9,13 +9,14 @@ rest of the module migrates, that each of its statements is still there verbatim
 from __future__ import annotations
 
 import ast
+import sys
 from textwrap import dedent, indent
 
 import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from checks.codemods import MigrationResult, migrate_orm_to_client
+from checks.codemods import MigrationResult, apply_edits, migrate_orm_to_client
 
 
 def migrate(before: str) -> MigrationResult:
@@ -485,6 +486,60 @@ def test_a_variable_bound_in_both_branches_of_an_existence_check():
         client.load_collection(collection_name=NAME)
         """,
     )
+
+
+class ReusedIds:
+    """`id()` as CPython hands ids out, made deterministic: an id is unique only among objects
+    alive at the same time, and a freed object's memory, so its id, goes to the next new
+    object of its size (here: of its type).
+
+    An object counts as freed once this table holds the only reference to it.
+    """
+
+    def __init__(self):
+        self.objects: dict[int, object] = {}  # fake id -> the live object
+        self.keys: dict[int, int] = {}  # real id of a live object -> its fake id
+        self.free: dict[int, type] = {}  # fake id of a freed object -> its type
+        self.count = 0
+
+    def __call__(self, obj) -> int:
+        if (key := self.keys.get(id(obj))) is not None:
+            return key
+        for k in list(self.objects):
+            if sys.getrefcount(self.objects[k]) == 2:  # the dict's reference and the argument
+                del self.keys[id(self.objects[k])]
+                self.free[k] = type(self.objects.pop(k))
+        reusable = [k for k, kind in self.free.items() if kind is type(obj)]
+        if reusable:
+            key = min(reusable)
+            del self.free[key]
+        else:
+            key, self.count = self.count, self.count + 1
+        self.objects[key], self.keys[id(obj)] = obj, key
+        return key
+
+
+def test_a_removed_statement_never_takes_another_statement_with_it(monkeypatch):
+    """The removed `col = Collection(name)` leaves a placeholder that is dropped from its
+    block. A statement built later can get the freed placeholder's id (in a real process it
+    depends on what ran before: the migrated-program test failed at random in the full suite):
+    it must not be dropped too. It was: here the docstring; in that test `connect(...)`, the
+    call that creates the client. ReusedIds makes the reuse certain."""
+    before = """
+        \"\"\"Load the docs collection.\"\"\"
+        from pymilvus import connections, Collection
+
+        connections.connect(uri="demo.db")
+
+
+        def load(name):
+            col = Collection(name)
+            col.load()
+        """
+    expected = migrate_orm_to_client(dedent(before)).code
+    assert '"""Load the docs collection."""' in expected
+    monkeypatch.setattr(apply_edits, "id", ReusedIds(), raising=False)
+    assert migrate_orm_to_client(dedent(before)).code == expected
 
 
 def test_a_name_shadowed_where_the_collection_is_used_is_hoisted():

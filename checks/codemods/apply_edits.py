@@ -22,7 +22,10 @@ class ApplyEdits(cst.CSTTransformer):
         self.module = module
         self.edits = {id(edit.node): edit for edit in edits}
         self.indents = [""]  # absolute indentation of each enclosing block, for line widths
-        self.removed: set[int] = set()  # ids of the `pass` placeholders of removed statements
+        # The `pass` placeholders of removed statements, by id. Held, not just their ids: a
+        # placeholder dropped from its block would be freed, and CPython gives a freed object's
+        # id to the next new object, so a later statement could be dropped in its place.
+        self.removed: dict[int, cst.SimpleStatementLine] = {}
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         indent = node.indent if node.indent is not None else self.module.default_indent
@@ -52,7 +55,7 @@ class ApplyEdits(cst.CSTTransformer):
         text = edit.build(updated, Where(self.module, "", len(self.indents[-1])))
         if not text:
             placeholder = cst.SimpleStatementLine([cst.Pass()], leading_lines=updated.leading_lines)
-            self.removed.add(id(placeholder))
+            self.removed[id(placeholder)] = placeholder
             return placeholder
         statements = list(cst.parse_module(text + "\n").body)
         statements[0] = statements[0].with_changes(leading_lines=updated.leading_lines)
