@@ -83,6 +83,23 @@ def test_kwargs_reads_follow_the_call_chain():
     assert model.method("IndexParams", "add_index").reads is None
 
 
+def test_search_iterator_refuses_offset_on_every_line():
+    """The refusal and its message come from each release's source (generate.REFUSED_FIRST);
+    query_iterator and search take offset."""
+    v2, v1 = (
+        "Offset is not supported for search_iterator_v2",
+        "Not support offset when searching iteration",
+    )
+    expected = {"2.4.15": v1, "2.5.18": v2, "2.6.17": v2, "3.0.2": v2}
+    for release, message in expected.items():
+        model = api.load(release)
+        assert model.rejects("MilvusClient", "search_iterator") == {"offset": message}
+        assert model.rejects("Collection", "search_iterator") == {"offset": v1}
+        assert model.rejects("MilvusClient", "query_iterator") == {}
+        assert model.rejects("MilvusClient", "search") == {}
+        assert model.rejects("MilvusClient", "no_such_method") == {}
+
+
 def test_attributes_and_names():
     model = api.load("3.0.2")
     assert model.has_attribute("Collection", "get_entity_by_id") is False

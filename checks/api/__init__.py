@@ -221,6 +221,12 @@ class ApiModel:
         """The signature of `class_name.method` (`__init__` for the constructor)."""
         return self._signature(f"method {class_name}.{method}")
 
+    def rejects(self, class_name: str, method: str) -> dict[str, str]:
+        """Keywords the method refuses with ParamError when given (non-zero), before it reads
+        them, with pymilvus' message: `{"offset": "..."}` for search_iterator."""
+        raw = self._get(f"method {class_name}.{method}")
+        return raw.get("rejects", {}) if raw else {}
+
     def function(self, module: str, name: str) -> Signature | None:
         """A module-level function: `function("pymilvus.orm.utility", "has_collection")`."""
         return self._signature(f"function {module}.{name}")

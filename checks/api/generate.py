@@ -44,6 +44,17 @@ _HARMLESS_CALLS = frozenset(
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
 _COPY_CALLS = frozenset({"dict", "copy", "deepcopy", "copy.copy", "copy.deepcopy"})
 OPEN = None  # the reads of a kwargs dict the analysis could not follow to the end
+# Keywords a method refuses with ParamError as soon as they are given (non-zero), before anything
+# reads them: the search iterators check `offset` in their constructors and only then hand the
+# same dict on to search, an order the chain analysis cannot see (it counts the later read).
+# Per user-facing method: the key, and the classes the method constructs, the one that checks
+# first first. A release gets the entry only where its source holds the check in that class
+# (`if <dict>.get(KEY, 0) != 0: raise ParamError(message="...")`, found by `_refusal`), with
+# pymilvus' own message. Executed on 3.0.2 and 2.4.15: tests/evidence/test_mv123_bad_call_shape.py.
+REFUSED_FIRST = {
+    ("MilvusClient", "search_iterator"): ("offset", ("SearchIteratorV2", "SearchIterator")),
+    ("Collection", "search_iterator"): ("offset", ("SearchIterator",)),
+}
 
 
 @dataclass
@@ -695,6 +706,11 @@ def describe_class(package: Package, reads: KwargsReads, module: Module, cls: as
                 and node.value.id == "self"
             ):
                 attributes.add(node.attr)
+    for (class_name, method), (key, constructed) in REFUSED_FIRST.items():
+        if class_name == cls.name and method in methods:
+            message = _refusal(package, reads, module, cls, method, key, constructed)
+            if message is not None:
+                methods[method]["rejects"] = {key: message}
     entry: dict = {"methods": dict(sorted(methods.items()))}
     attributes -= set(methods)
     if outside & _ENUM_BASES:
@@ -707,6 +723,61 @@ def describe_class(package: Package, reads: KwargsReads, module: Module, cls: as
     if (outside - _PLAIN_BASES - _ENUM_BASES) or "__getattr__" in methods:
         entry["open"] = True  # attributes beyond what pymilvus' source shows
     return entry
+
+
+def _refusal(package, reads, module, cls, method, key, constructed) -> str | None:
+    """The message of the ParamError `cls.method` raises for `key`: found in the first class of
+    `constructed` that the method's body constructs, else None."""
+    body = next(
+        item for item in cls.body if isinstance(item, ast.FunctionDef) and item.name == method
+    )
+    calls = [
+        node
+        for node in ast.walk(body)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in constructed
+    ]
+    for node in sorted(calls, key=lambda call: (call.lineno, call.col_offset)):
+        found = package.resolve(module.name, node.func.id)
+        if found is None or found[0] != "class":
+            continue
+        _, owner_module, owner = found
+        for function in owner.body:
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for check in ast.walk(function):
+                message = _refused_with(reads, Function(function, owner_module, owner), check, key)
+                if message is not None:
+                    return message
+        return None  # the class that checks first does not check this key
+    return None
+
+
+def _refused_with(reads, function: Function, node: ast.AST, key: str) -> str | None:
+    """`if <dict>.get(KEY, 0) != 0: raise ParamError(message="M")` → M."""
+    if not (isinstance(node, ast.If) and len(node.body) == 1 and not node.orelse):
+        return None
+    test, raised = node.test, node.body[0]
+    if not (
+        isinstance(test, ast.Compare)
+        and [type(op) for op in test.ops] == [ast.NotEq]
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == 0
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Attribute)
+        and test.left.func.attr == "get"
+        and len(test.left.args) == 2
+        and reads._string(function.module, test.left.args[0]) == key
+        and isinstance(raised, ast.Raise)
+        and isinstance(raised.exc, ast.Call)
+        and _dotted(raised.exc.func) == "ParamError"
+    ):
+        return None
+    for keyword in raised.exc.keywords:
+        if keyword.arg == "message" and isinstance(keyword.value, ast.Constant):
+            return keyword.value.value
+    return None
 
 
 def generate(root: Path) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from checks import api
 from checks.api import Signature
 from checks.api.calls import ApiCalls, Called
 from checks.rules.base import Invalid, Rule, Valid
@@ -49,6 +50,22 @@ class BadCallShape(Rule):
             """,
             pymilvus_version="3.0",
         ),
+        # offset: search and query_iterator honour it; search_iterator passes only 0; our own
+        # classes and receivers we cannot resolve are not pymilvus'.
+        """
+        from pymilvus import MilvusClient, Collection
+        client = MilvusClient("demo.db")
+        hits = client.search("docs", [[0.1] * 8], limit=10, offset=20)
+        it = client.query_iterator("docs", batch_size=100, filter="id > 0", offset=500)
+        it = client.search_iterator("docs", [[0.1] * 8], batch_size=100, offset=0)
+        START = 0
+        it = Collection("docs").search_iterator([[0.1] * 8], "v", {}, 100, offset=START)
+        class Pager:
+            def search_iterator(self, name, data, offset=0): ...
+        Pager().search_iterator("docs", [[0.1] * 8], offset=100)
+        def page(store, offset):
+            return store.search_iterator("docs", [[0.1] * 8], offset=offset)
+        """,
     ]
     INVALID = [
         # pymilvus#1672: the first positional of the ORM query_iterator is batch_size.
@@ -103,6 +120,37 @@ class BadCallShape(Rule):
             """,
             line=3,
         ),
+        # search_iterator refuses offset (ParamError) on every release line before it searches.
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            iterator = client.search_iterator(
+                "docs", [[0.1] * 8], batch_size=100, offset=1000, output_fields=["id"]
+            )
+            """,
+            line=4,
+        ),
+        Invalid(
+            """
+            from pymilvus import MilvusClient
+            client = MilvusClient("demo.db")
+            iterator = client.search_iterator("docs", [[0.1] * 8], batch_size=100, offset=1000)
+            """,
+            line=3,
+            pymilvus_version="2.4",
+        ),
+        Invalid(
+            """
+            from pymilvus import Collection, connections
+            connections.connect(uri="demo.db")
+            docs = Collection("docs")
+            def pages(skip):
+                return docs.search_iterator([[0.1] * 8], "v", {"metric_type": "L2"}, 100, offset=skip)
+            """,
+            line=5,
+            pymilvus_version="2.5",
+        ),
     ]
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -134,6 +182,8 @@ class BadCallShape(Rule):
                     f"**kwargs (TypeError: unexpected keyword argument).",
                     hint=f"{called.display} takes: {', '.join(signature.names)}",
                 )
+            elif called.target.kind == "instance" and kw.arg in self._rejects(called):
+                self._rejected(called, kw)
         if not (star_args or star_kwargs):
             given = filled | {kw.arg for kw in node.keywords}
             missing = [p for p in signature.names if p in signature.required and p not in given]
@@ -146,6 +196,29 @@ class BadCallShape(Rule):
                 )
         for parameter, argument in zip(signature.positional, positional, strict=False):
             self._check_lands(called, signature, parameter, argument)
+
+    @staticmethod
+    def _rejects(called: Called) -> dict[str, str]:
+        return api.current().rejects(called.target.name, called.member)
+
+    def _rejected(self, called: Called, kw: ast.keyword) -> None:
+        """A keyword pymilvus refuses before reading it (`offset` of search_iterator): a
+        ParamError for any value but 0."""
+        value = kw.value
+        if isinstance(value, ast.Constant) and value.value is not None and value.value == 0:
+            return  # `offset=0` passes the check
+        if not isinstance(value, ast.Constant) and self.ctx.literal(value) == 0:
+            return
+        when = "" if isinstance(value, ast.Constant) else f" unless `{kw.arg}` is 0"
+        message = self._rejects(called)[kw.arg]
+        self.report(
+            kw,
+            f"Remove `{kw.arg}=`: {called.display} raises ParamError on pymilvus "
+            f'{api.current().version}{when} ("{message}"); an iterator starts at the first '
+            "hit and pages with next(). For one page at an offset, use search(..., offset=, "
+            "limit=).",
+            hint=f"{called.display}(...) without {kw.arg}=, then iterator.next() page by page",
+        )
 
     def _too_many(self, called: Called, node: ast.Call) -> None:
         count = len(called.signature.positional)

@@ -55,5 +55,23 @@ case("add_field_string_dtype", lambda: schema.add_field("w", "FLOAT_VECTOR", dim
 
 # MV123: the shape of a call.
 case("has_collection_4_positionals", lambda: utility.has_collection("docs", "default", 1, 2))
+# MV123: search_iterator refuses offset; query_iterator skips that many rows.
+search_params = {"metric_type": "L2"}
+case(
+    "search_iterator_offset",
+    lambda: client.search_iterator("docs", [[0.1] * DIM], 3, search_params=search_params, offset=5),
+)
+case(
+    "search_iterator_offset_0",
+    lambda: len(
+        client.search_iterator(
+            "docs", [[0.1] * DIM], 3, search_params=search_params, offset=0
+        ).next()
+    ),
+)
+case(
+    "query_iterator_offset",
+    lambda: [row["id"] for row in client.query_iterator("docs", 3, filter=every, offset=5).next()],
+)
 client.close()
 emit()
