@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 from checks.collection.checking import CollectionRule, label, searched_field
-from checks.collection.embeddings import embedding
 from checks.collection.facts import DENSE_VECTORS
 from checks.collection.rows import vector_length
 from checks.rules.base import Invalid
@@ -266,6 +265,9 @@ class VectorDimMismatch(CollectionRule):
     ]
 
     def judge(self, call, collection, schema, scope) -> None:
+        # Imported here: only a module with a known collection pays for the model table.
+        from checks.collection.embeddings import embedding
+
         model = self.ctx.model
         if call.method in ("insert", "upsert"):
             for row in self.rows(call, scope) or []:
@@ -297,6 +299,8 @@ class VectorDimMismatch(CollectionRule):
             return
         length = vector_length(self.ctx.model, value, scope)
         if length is None:
+            from checks.collection.embeddings import embedding
+
             made = embedding(self.ctx.model, value, scope)
             if made is not None and made.shape in ("vector", "either"):
                 self._report_model(collection, field, value, made)
