@@ -149,6 +149,18 @@ def test_mv001_keeps_crlf_tabs_and_non_ascii():
     assert result.code == before.replace("\treturn", "\tclient.load_collection('docs')\r\n\treturn")
 
 
+def test_mv001_keeps_crlf_on_a_last_line_without_a_line_end():
+    """The fixer gets only the statement holding the finding; without a line end of its own it
+    still takes the file's (found by tests/test_fuzz.py)."""
+    before = (
+        'from pymilvus import MilvusClient\r\nclient = MilvusClient("demo.db")\r\n'
+        'client.create_collection("docs", schema=schema)\r\n'
+        'hits = client.search("docs", data=[[0.1] * 8], limit=3)'
+    )
+    result = rewrite_source(before, Options(select=("MV001",)))
+    assert result.code == before.replace("hits =", 'client.load_collection("docs")\r\nhits =')
+
+
 # MV002 ------------------------------------------------------------------------------------
 
 MV002 = dict(edition="2026.01", select=["MV002"])
