@@ -13,7 +13,8 @@ an expression, `Embedding(dim, model_name, shape)` or None. Recognised, in one m
   `.embed_query(...)` / `.embed_documents(...)`;
 - pymilvus.model: `DefaultEmbeddingFunction()`, `SentenceTransformerEmbeddingFunction(...)`,
   `.encode_documents(...)` / `.encode_queries(...)`;
-- a module-level function whose every `return` is one of these.
+- a module-level function whose every `return` is one of these;
+- a loop variable over a batch of them (`for vector in vectors`, `[... for v in vectors]`).
 
 Precision first. The model name must be a literal (or a constant bound once); the constructor
 and the call may carry only keywords that cannot change the length (`dimensions=`,
@@ -140,7 +141,9 @@ class _Reader:
             return self.output(expr.value, scope, depth)
         if isinstance(expr, ast.Name):
             bound = self._bound(expr, scope)
-            return self.output(bound[0], bound[1], depth) if bound else None
+            if bound is not None:
+                return self.output(bound[0], bound[1], depth)
+            return self._loop_element(expr, scope, depth)
         if isinstance(expr, ast.Subscript):
             return self._subscript(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
@@ -167,6 +170,14 @@ class _Reader:
         if inner is None or inner.shape != "batch":
             return None
         return inner if isinstance(expr.slice, ast.Slice) else inner.as_shape("vector")
+
+    def _loop_element(self, name: ast.Name, scope: Scope, depth: int) -> Embedding | None:
+        """`for vector in vectors` / `[... for v in vectors]` over a batch: one vector."""
+        iterated = self.model.loop_iterable(name, scope)
+        if iterated is None:
+            return None
+        inner = self.output(iterated[0], iterated[1], depth)
+        return inner.as_shape("vector") if inner is not None and inner.shape == "batch" else None
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Embedding | None:
         if expr.attr != "embedding":

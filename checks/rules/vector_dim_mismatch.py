@@ -258,9 +258,10 @@ class VectorDimMismatch(CollectionRule):
             col.insert([{"vec": embeddings.embed_query("hello")}])
             reply = openai.embeddings.create(model="text-embedding-3-small", input=["a", "b"])
             col.insert([{"vec": reply.data[1].embedding}])
+            col.insert([{"vec": vector} for vector in [d.embedding for d in reply.data]])
             """,
             line=11,
-            count=2,
+            count=3,
         ),
     ]
 
