@@ -6,6 +6,7 @@ import ast
 
 from checks.collection.facts import UNKNOWN, Collection, Field, Schema
 from checks.collection.rows import Row, literal_row, literal_rows
+from checks.expr.calls import Filters
 from checks.rules.base import Rule
 from checks.semantic import Scope, has_star_kwargs
 from checks.signatures import MethodCall
@@ -79,6 +80,26 @@ class FieldRule(Rule):
             self.judge_field(node, field)
 
     def judge_field(self, call: ast.Call, field: Field) -> None:
+        raise NotImplementedError
+
+
+class FilterFieldRule(Rule):
+    """Judges the module's filters against their collections' fields once the module is done:
+    each filter's first finding of `kind` (Filters.field_problems), in `judge_filter`."""
+
+    kind: ClassVar[str] = ""  # "unknown-field" | "type-mismatch" (checks.expr.semantics)
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.collections = ctx.collections  # asked for here, so that the traversal feeds it
+        self.filters = ctx.shared(Filters)  # likewise: it reads every call's filter
+
+    def visit_flow(self, flow) -> None:
+        if isinstance(flow.node, ast.Module):
+            for use, finding in self.filters.field_problems(self.kind):
+                self.judge_filter(use, finding)
+
+    def judge_filter(self, use, finding) -> None:
         raise NotImplementedError
 
 

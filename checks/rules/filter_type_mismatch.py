@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-
-from checks.expr.calls import Filters
-from checks.flow import Flow
-from checks.rules.base import Invalid, Rule
+from checks.collection.checking import FilterFieldRule
+from checks.rules.base import Invalid
 
 _SCHEMA = """
 from pymilvus import DataType, MilvusClient
@@ -23,7 +20,7 @@ client.create_collection("docs", schema=schema)
 """
 
 
-class FilterTypeMismatch(Rule):
+class FilterTypeMismatch(FilterFieldRule):
     """Filter compares a field with a value of another type, or applies an operator the field's
     type does not have."""
 
@@ -32,6 +29,7 @@ class FilterTypeMismatch(Rule):
     severity = "error"
     fix = "none"
     editions = frozenset({"2026.11"})
+    kind = "type-mismatch"
 
     VALID = [
         _SCHEMA
@@ -65,13 +63,5 @@ client.query("docs", filter=f"year == {year} and title == '{title}'", limit=5)
         ),
     ]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.collections = ctx.collections  # asked for here, so that the traversal feeds it
-        self.filters = ctx.shared(Filters)
-
-    def visit_flow(self, flow: Flow) -> None:
-        if not isinstance(flow.node, ast.Module):
-            return
-        for use, finding in self.filters.field_problems("type-mismatch"):
-            self.report(use.place(finding.start, finding.end), f"{finding.message}.")
+    def judge_filter(self, use, finding) -> None:
+        self.report(use.place(finding.start, finding.end), f"{finding.message}.")

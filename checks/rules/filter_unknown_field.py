@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-
-from checks.expr.calls import Filters
-from checks.flow import Flow
-from checks.rules.base import Invalid, Rule
+from checks.collection.checking import FilterFieldRule
+from checks.rules.base import Invalid
 
 
-class FilterUnknownField(Rule):
+class FilterUnknownField(FilterFieldRule):
     """Filter names a field the collection does not have, and its dynamic field is off."""
 
     code = "MV143"
@@ -17,6 +14,7 @@ class FilterUnknownField(Rule):
     severity = "error"
     fix = "none"
     editions = frozenset({"2026.11"})
+    kind = "unknown-field"
 
     VALID = [
         # Every name is a field; with the dynamic field on, any name is a key of it.
@@ -91,23 +89,15 @@ class FilterUnknownField(Rule):
         ),
     ]
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self.collections = ctx.collections  # asked for here, so that the traversal feeds it
-        self.filters = ctx.shared(Filters)
+    def judge_filter(self, use, finding) -> None:
+        import difflib
 
-    def visit_flow(self, flow: Flow) -> None:
-        if not isinstance(flow.node, ast.Module):
-            return
-        for use, finding in self.filters.field_problems("unknown-field"):
-            import difflib
-
-            name = use.filter.text[finding.start : finding.end]
-            fields = list(self.filters.field_names(use))
-            close = difflib.get_close_matches(name, fields, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else None
-            if hint is None and name not in ("$meta",):
-                hint = f"if `{name}` is a value, quote it: `'{name}'`; the fields are " + ", ".join(
-                    f"`{f}`" for f in fields[:12]
-                )
-            self.report(use.place(finding.start, finding.end), f"{finding.message}.", hint=hint)
+        name = use.filter.text[finding.start : finding.end]
+        fields = list(self.filters.field_names(use))
+        close = difflib.get_close_matches(name, fields, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else None
+        if hint is None and name not in ("$meta",):
+            hint = f"if `{name}` is a value, quote it: `'{name}'`; the fields are " + ", ".join(
+                f"`{f}`" for f in fields[:12]
+            )
+        self.report(use.place(finding.start, finding.end), f"{finding.message}.", hint=hint)
