@@ -333,6 +333,17 @@ class SemanticModel:
         name across scopes: a literal dict or list read through it may not be what it holds."""
         return isinstance(expr, ast.Name) and expr.id in self.mutated_names
 
+    def definitions(self, name: str, scope: Scope) -> list[Definition] | None:
+        """Every definition of `name` in the nearest scope out from `scope` that binds it (class
+        bodies on the way count too), or None when the module never binds it (a builtin)."""
+        current: Scope | None = scope
+        while current is not None:
+            defs = current.defs.get(name)
+            if defs is not None:
+                return defs
+            current = current.parent
+        return None
+
     def loop_iterable(self, name: ast.Name, scope: Scope) -> tuple[ast.expr, Scope] | None:
         """What a loop variable iterates (`for`, `async for`, a comprehension), with the scope it
         is written in, when that loop is the name's only binding in `scope`; else None."""

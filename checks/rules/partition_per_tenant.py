@@ -269,12 +269,7 @@ class PartitionPerTenant(Rule):
     _bounded_names: frozenset[str] = frozenset()
 
     def _defined(self, name: str) -> bool:
-        scope = self.ctx.scope
-        while scope is not None:
-            if name in scope.defs:
-                return True
-            scope = scope.parent
-        return False
+        return self.ctx.model.definitions(name, self.ctx.scope) is not None
 
     def _bounded_loop_names(self) -> frozenset[str]:
         """Variables of the loops around the call that run over a fixed set of values, when all
@@ -355,12 +350,8 @@ class PartitionPerTenant(Rule):
         )
 
     def _defined_once(self, name: str) -> bool:
-        scope = self.ctx.scope
-        while scope is not None:
-            if name in scope.defs:
-                return len(scope.defs[name]) == 1
-            scope = scope.parent
-        return False
+        defs = self.ctx.model.definitions(name, self.ctx.scope)
+        return defs is not None and len(defs) == 1
 
 
 _ITEM_BUILTINS = frozenset({"enumerate", "sorted", "reversed", "list", "tuple"})

@@ -368,12 +368,7 @@ class WriteInLoop(Rule):
         )
 
     def _is_builtin(self, name: str) -> bool:
-        scope = self.ctx.scope
-        while scope is not None:
-            if name in scope.defs:
-                return False
-            scope = scope.parent
-        return True
+        return self.ctx.model.definitions(name, self.ctx.scope) is None
 
 
 def _names_bound_in(loop: ast.AST) -> set[str]:
