@@ -134,6 +134,14 @@ def certain(value) -> bool:
     return value is not UNKNOWN and value is not None
 
 
+def search_params(call: MethodCall, model, scope: Scope) -> ast.Dict | None:
+    """The params dict a search passes (`search_params=`, the ORM's `param=`) when it is a
+    literal (written there or bound once); else None."""
+    return model.dict_literal(
+        call.argument("search_params" if call.api == "client" else "param"), scope
+    )
+
+
 def searched_field(call: MethodCall, schema: Schema, model, scope: Scope):
     """The field a search runs on: its literal `anns_field`, else the collection's only vector
     field. None when not certain."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.collection.checking import CollectionRule, label, searched_field
+from checks.collection.checking import CollectionRule, label, search_params, searched_field
 from checks.collection.facts import UNKNOWN
 from checks.collection.indexes import SCALAR_TYPES, VECTOR_TYPES
 from checks.rules.base import Invalid
@@ -156,9 +156,7 @@ class IndexFieldTypeMismatch(CollectionRule):
                         self.seen.add(id(index.node))
                         self._index(index, schema.field(index.field), schema, collection)
             return
-        params = self.ctx.model.dict_literal(
-            call.argument("search_params" if call.api == "client" else "param"), scope
-        )
+        params = search_params(call, self.ctx.model, scope)
         metric_node = dict_get(params, "metric_type") if params is not None else None
         metric = self.ctx.model.string(metric_node, scope) if metric_node is not None else None
         field = searched_field(call, schema, self.ctx.model, scope)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from checks.collection import UNKNOWN, CollectionModel
-from checks.collection.checking import label
+from checks.collection.checking import label, search_params
 from checks.collection.indexes import IndexDef
 from checks.fixes import ReplaceExpression, string_like
 from checks.flow import Flow
@@ -104,7 +104,7 @@ def read_search(ctx, call: ast.Call) -> Search | None:
     else:
         collection = search.owner.name
     anns_field = search.argument("anns_field")
-    params = model.dict_literal(search.argument("search_params" if client else "param"), scope)
+    params = search_params(search, model, scope)
     limit_arg = search.argument("limit")
     limit = 10 if limit_arg is None and client else _int(ctx, limit_arg)
     offset_arg = search.argument("offset")
