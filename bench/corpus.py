@@ -2,6 +2,7 @@
 
     python bench/corpus.py OUT_DIR [--files 300] [--seed 7]   # a project tree
     python bench/corpus.py --clean [--lines 600]              # one file without findings
+    python bench/corpus.py --fixable 100 --lines 50000        # one file full of fixable findings
 
 The tree mixes what a real repository holds: MilvusClient applications, ORM scripts, async
 services, a few files with the mistakes the checker exists for, code that names another
@@ -694,6 +695,87 @@ def other_module(rng: random.Random, lines: int) -> str:
     return "".join(parts).rstrip("\n") + "\n"
 
 
+# --- One long module full of fixable mistakes (what --fix and --diff cost) --------------------
+
+FIXABLE_HEADER = '''
+"""Generated: {units} jobs with the mistakes the fixes exist for, among plain helpers."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+from pymilvus import Collection, DataType, MilvusClient, connections
+
+logger = logging.getLogger(__name__)
+
+'''
+
+# Twelve findings of twelve rules per job: fixers that change one expression and fixers that
+# insert or rewrite statements. --fix fixes eight of them, --unsafe-fixes ten. The filter
+# `lang = "en"` names a field the schema lacks: its rewrite is refused (a step that must fail
+# and stay out of the code), and MV101's migration stops at the raw ORM collection.
+FIXABLE_UNIT = """
+def build_{entity}s_{i}(rows: list[dict]) -> list:
+    client = MilvusClient(uri="http://localhost:19530")
+    schema = MilvusClient.create_schema(auto_id=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("vector", "FLOAT_VECTOR", dim={dim})
+    index_params = client.prepare_index_params()
+    index_params.add_index(field_name="vector", index_type="FLAT", metric_type="{metric}")
+    client.create_collection("{entity}s_{i}", schema=schema)
+    client.create_index("{entity}s_{i}", index_params)
+    client.insert("{entity}s_{i}", rows)
+    hits = client.search("{entity}s_{i}", data=[[0.1] * {dim}], top_k=3, consistency_level="strong")
+    again = client.search(
+        "{entity}s_{i}", data=[0.1] * {dim}, limit=3, search_params={{"metric_type": "L2"}}
+    )
+    found = client.query("{entity}s_{i}", filter='lang = "en"', limit=5)
+    return [hits, again, found]
+
+
+def count_{entity}s_{i}(entities: list, schema) -> int:
+    connections.connect(uri="http://localhost:19530")
+    collection = Collection("orm_{entity}s_{i}", schema)
+    collection.insert(entities)
+    return collection.num_entities
+
+
+def fresh_{entity}s_{i}(rows: list[dict]) -> list:
+    client = MilvusClient(host="localhost", port=19530)
+    client.create_collection("fresh_{entity}s_{i}", dimension={dim})
+    client.insert("fresh_{entity}s_{i}", rows)
+    return client.query("fresh_{entity}s_{i}", filter="id >= 0", output_fields=["count(*)"])
+
+
+"""
+
+
+def fixable_module(lines: int = 50_000, units: int = 100, seed: int = 1) -> str:
+    """One module of about `lines` lines: `units` jobs of fixable mistakes among plain helpers."""
+    rng = random.Random(seed)
+    parts = [_code(FIXABLE_HEADER, units=units) + "\n"]
+    job_lines = FIXABLE_UNIT.count("\n") - 1
+    filler = max(0, lines - parts[0].count("\n") - units * job_lines) // max(units, 1)
+    index = 0
+    for i in range(units):
+        names = dict(entity=rng.choice(ENTITIES), dim=rng.choice(DIMS), i=i)
+        parts.append(FIXABLE_UNIT.lstrip("\n").format(metric=rng.choice(("COSINE", "IP")), **names))
+        written = 0
+        while written < filler:
+            helper = plain_helpers(rng, index)
+            parts.append(helper)
+            written += helper.count("\n")
+            index += 1
+    return "".join(parts).rstrip("\n") + "\n"
+
+
 BUILDERS = {
     "client": client_module,
     "orm": orm_module,
@@ -744,7 +826,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clean", action="store_true", help="print one file without findings")
     parser.add_argument("--lines", type=int, default=600)
+    parser.add_argument(
+        "--fixable",
+        type=int,
+        metavar="JOBS",
+        help="print one module of about --lines lines holding JOBS jobs of fixable mistakes",
+    )
     args = parser.parse_args(argv)
+    if args.fixable is not None:
+        sys.stdout.write(fixable_module(args.lines, args.fixable, args.seed))
+        return 0
     if args.clean:
         sys.stdout.write(clean_module(args.lines, args.seed))
         return 0

@@ -27,6 +27,7 @@ from checks.record import Record
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~3 ms per hook run
 
 if TYPE_CHECKING:
+    import ast
     from typing import Any, ClassVar
 
     import libcst
@@ -129,6 +130,22 @@ class Fixer:
     # those statements, each parsed alone, instead of the whole module (libcst costs about a
     # millisecond a line, per step).
     local: ClassVar[bool] = False
+    # A fixer that adds statements to a block (`insert_before`) counts them from the block as
+    # the parser saw it: no other rule's statements may be added to that block in the same pass.
+    inserts: ClassVar[bool] = False
+    # A fixer whose edits reach past its findings' spans (other calls of the statement) takes
+    # the top-level statement for itself when it shares a pass with other rules.
+    whole: ClassVar[bool] = False
+    # How many lines the code this fixer sees starts after the module's first (a local fixer
+    # sees pieces of it): `fix_data` positions are the module's (see `module_span`).
+    shift: int = 0
+
+    @classmethod
+    def local_to(cls, statement: ast.stmt) -> bool:
+        """Whether fixing a finding inside this top-level statement (an `ast` node) reads and
+        changes nothing outside it; then libcst parses the statement alone. By default:
+        `local`."""
+        return cls.local
 
     def __init__(self, diagnostics: Sequence[Diagnostic]):
         super().__init__()
@@ -146,6 +163,11 @@ class Fixer:
             return None
         start, end = code_range.start, code_range.end
         return (start.line, start.column, end.line, end.column)
+
+    def module_span(self, node: libcst.CSTNode) -> Span | None:
+        """The node's span in the module's lines, as a detector writes it into `fix_data`."""
+        span = self.span(node)
+        return span and (span[0] + self.shift, span[1], span[2] + self.shift, span[3])
 
     def diagnostic_for(self, node: libcst.CSTNode) -> Diagnostic | None:
         """The pending diagnostic reported exactly on this (original) node."""
@@ -230,6 +252,7 @@ class InsertStatementBefore(Fixer):
 
     key = "statement"
     description = "insert `{statement}`"
+    inserts = True
 
     def leave_Module(self, original_node, updated_node):
         return self.insert_before(
@@ -508,6 +531,16 @@ def _key(diagnostic: Diagnostic) -> tuple[str, str]:
 
 
 class _Rewrite:
+    """The bounded fixpoint: rounds of fixes, each round checked before it is kept.
+
+    A round applies every fix of the local fixers at once (`fix_batch`): libcst parses only
+    the top-level statements holding them, each once, and runs all their fixers in one pass;
+    the module is then checked once. Where that check fails, the statements it blames (a
+    finding not gone, a new error) are retried with fewer fixes, all blamed statements side by
+    side in the same check, until each bad fix is alone and left out. Fixers that read or
+    change beyond their statements run after, one rule to a step, on the whole module.
+    """
+
     def __init__(self, source: str, options: Options, path: str, rules, unsafe: bool):
         self.options = options
         self.path = path
@@ -518,7 +551,7 @@ class _Rewrite:
         self.applied: list[AppliedFix] = []
         self.rejected: set[tuple[str, str]] = set()
         self.compiles = _compiles(source, path)
-        self.steps = 0
+        self.steps = 0  # whole-module checks, the cost that matters on a big file
         from checks.rules import RULES_BY_CODE
 
         self.rules_by_code = RULES_BY_CODE
@@ -533,19 +566,41 @@ class _Rewrite:
             and _key(diagnostic) not in self.rejected
         )
 
+    def fixer_of(self, diagnostic: Diagnostic) -> type:
+        return self.rules_by_code[diagnostic.code].fixer
+
     def run(self) -> None:
+        """Local fixes to their fixpoint first (a round costs a check or two); then the first
+        whole-module rule that changes the code, and local fixes again."""
         for _ in range(MAX_ROUNDS):
-            codes = sorted({d.code for d in self.diagnostics if self.fixable(d)})
-            if not codes:
+            fixable = [d for d in self.diagnostics if self.fixable(d)]
+            if not fixable or self.steps >= MAX_STEPS:
                 return
-            changed = False
-            for code in codes:
-                changed |= self.fix_rule(self.rules_by_code[code])
-                if self.steps >= MAX_STEPS:
-                    return
-            if not changed:
+            batch = _Batch(self, [d for d in fixable if _batched(self.fixer_of(d))])
+            if self.fix_batch(batch):
+                continue
+            local = {id(d) for fixes in batch.start.values() for d in fixes}
+            whole = sorted({d.code for d in fixable if id(d) not in local and self.fixable(d)})
+            if not any(self.fix_rule(self.rules_by_code[code]) for code in whole):
                 return
 
+    # Local fixers, all at once ----------------------------------------------------------------
+    def fix_batch(self, batch: _Batch) -> bool:
+        """Apply a batch of local fixes; True if the code changed.
+
+        Fixes that could not go with the others (see `_Batch._choose`) wait for the next
+        round, or, when all the others were refused, for the next batch of this one.
+        """
+        while batch.pieces and self.steps < MAX_STEPS:
+            if batch.run():
+                return True
+            deferred = [d for d in batch.deferred if self.fixable(d)]
+            if not deferred:
+                return False
+            batch = _Batch(self, deferred)
+        return False
+
+    # Other fixers, one rule at a time on the whole module -------------------------------------
     def fix_rule(self, rule) -> bool:
         """Fix every finding of one rule at once; if that fails, one finding at a time."""
         targets = [d for d in self.diagnostics if d.code == rule.code and self.fixable(d)]
@@ -573,7 +628,6 @@ class _Rewrite:
 
     def attempt(self, rule, targets: list[Diagnostic]) -> bool:
         """Run the rule's fixer on `targets`; keep the result only if it passes every check."""
-        self.steps += 1
         try:
             new_code, applied, notes = self.run_fixer(rule.fixer, targets)
         except Exception:  # a fixer bug or a tree libcst cannot handle: never break the code
@@ -583,9 +637,7 @@ class _Rewrite:
         self.rejected.update(_key(d) for d in targets if id(d) not in done)
         if not applied or new_code == self.code:
             return False
-        from checks.engine import check_source
-
-        result = check_source(new_code, self.options, self.path)
+        result = self.check(new_code)
         claimed = [d for d, _ in applied]
         if rule.fixer.partial:
             resolved = _resolved(self.diagnostics, result.diagnostics, claimed)
@@ -594,67 +646,391 @@ class _Rewrite:
             )
         else:
             resolved = claimed
-            ok = len(_resolved(self.diagnostics, result.diagnostics, claimed)) == len(
-                claimed
-            ) and not _new_errors(self.diagnostics, result.diagnostics)
-        if (
-            not ok
-            or result.error is not None
-            or (self.compiles and not _compiles(new_code, self.path))
-        ):
+            ok = self.passes(new_code, result, claimed)
+        if not ok or result.error is not None:
             self.rejected.update(_key(d) for d in claimed)
             return False
-        # The code changed: what failed before may work now (the next round retries it).
         kept = {id(d) for d in resolved}
-        self.rejected = {_key(d) for d in claimed if id(d) not in kept}
         if notes:
             records = [AppliedFix(rule.code, line, text) for line, text in notes]
         else:
             records = [AppliedFix(d.code, d.line, text) for d, text in applied if id(d) in kept]
-        self.applied += sorted(records, key=lambda fix: fix.line)
-        self.code, self.diagnostics = new_code, result.diagnostics
+        self.keep(new_code, result, records, [d for d in claimed if id(d) not in kept])
         return True
 
     def run_fixer(self, fixer_class: type, targets: list[Diagnostic]):
         """(new code, [(diagnostic, description)], notes) of the fixer run on `targets`."""
+        lines = _LINE.findall(self.code)
         pieces = _pieces(self.code, targets) if fixer_class.local else None
         if pieces is None:
-            fixer = _transformer_class(fixer_class)(targets)
-            module = cst.parse_module(self.code)
-            new_code = _metadata.MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-            return new_code, fixer.applied, fixer.notes
-
-        lines = _LINE.findall(self.code)
+            pieces = [(1, len(lines), targets, ())]
         applied, notes = [], []
-        for first, last, group in reversed(pieces):  # from the end: earlier lines stay put
-            # A piece other than the first is given a line before it, so that the comments
-            # above its statement stay that statement's (libcst makes a module's leading
-            # comments its header), as in the whole module.
-            # Its line end is the one before the piece (the piece's own last line may have none):
-            # libcst gives new statements the first line end it sees.
-            lead = "" if first == 1 else "pass" + _LINE_END.search(lines[first - 2]).group()
-            shift = first - 1 - bool(lead)  # the module's line `first` is the piece's 1 or 2
-            copies = [d.replace(line=d.line - shift, end_line=d.end_line - shift) for d in group]
-            original = {id(copy): d for copy, d in zip(copies, group, strict=True)}
-            fixer = _transformer_class(fixer_class)(copies)
-            module = cst.parse_module(lead + "".join(lines[first - 1 : last]))
-            code = _metadata.MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).code
-            if not code.startswith(lead):
-                raise ValueError("the fixer changed the line before its piece")
-            lines[first - 1 : last] = [code[len(lead) :]]
-            applied += [(original[id(copy)], text) for copy, text in fixer.applied]
-            notes += [(line + shift, text) for line, text in fixer.notes]
+        for first, last, group, _ in reversed(pieces):  # from the end: earlier lines stay put
+            text, done, said = _fix_piece(lines, first, last, {fixer_class: group})
+            lines[first - 1 : last] = [text]
+            applied += done
+            notes += [(line, text) for _, line, text in said]
         return "".join(lines), applied, notes
+
+    # Shared by both ---------------------------------------------------------------------------
+    def check(self, code: str):
+        from checks.engine import check_source
+
+        self.steps += 1
+        return check_source(code, self.options, self.path)
+
+    def passes(self, code: str, result, claimed: list[Diagnostic], before=None) -> bool:
+        """Whether a rewrite of the code that had the findings `before` (by default the
+        current ones) is kept: it parses (and compiles if the input did), every claimed
+        finding is gone and no new error appeared."""
+        before = self.diagnostics if before is None else before
+        return (
+            result.error is None
+            and len(_resolved(before, result.diagnostics, claimed)) == len(claimed)
+            and not _new_errors(before, result.diagnostics)
+            and (not self.compiles or _compiles(code, self.path))
+        )
+
+    def keep(self, code: str, result, records: list[AppliedFix], unresolved) -> None:
+        # The code changed: what failed before may work now (the next round retries it).
+        self.rejected = {_key(d) for d in unresolved}
+        self.applied += sorted(records, key=lambda fix: fix.line)
+        self.code, self.diagnostics = code, result.diagnostics
+
+
+def _batched(fixer: type) -> bool:
+    """Whether a fixer's fixes may share a pass with other rules' (see `_Batch`): it may be
+    local to the statements holding its findings."""
+    return (fixer.local or fixer.local_to is not Fixer.local_to) and not fixer.partial
+
+
+class _Batch:
+    """One round of local fixes on one code, with what each top-level statement may hold.
+
+    Every attempt starts from this round's code: a statement's text is its fixers' output for
+    the fixes tried there so far, so fixes are added or withdrawn per statement without
+    re-locating anything, and each attempt costs one check of the module.
+    """
+
+    def __init__(self, rewrite: _Rewrite, targets: list[Diagnostic]):
+        self.rewrite = rewrite
+        self.code = rewrite.code
+        self.before = rewrite.diagnostics
+        self.lines = _LINE.findall(self.code)
+        self.deferred: list[Diagnostic] = []
+        pieces = _pieces(self.code, targets)
+        if pieces is None:
+            whole = [d for d in targets if self.rewrite.fixer_of(d).local]
+            pieces = [(1, len(self.lines), whole, ())] if whole else []
+        self.pieces: list[tuple[int, int]] = []
+        self.start: dict[int, list[Diagnostic]] = {}  # piece index -> fixes to try
+        for first, last, group, statements in pieces:
+            group = [d for d in group if self._local(d, statements)]
+            chosen = self._choose(group)
+            if chosen:
+                self.start[len(self.pieces)] = chosen
+                self.pieces.append((first, last))
+        self.kept: dict[int, list[Diagnostic]] = {}  # piece index -> fixes that passed
+        self.texts: dict[tuple[int, tuple[int, ...]], tuple] = {}
+        self.refused: set[tuple[str, str]] = set()  # keys of fixes left out
+        self.applied_before = list(rewrite.applied)
+
+    def _local(self, diagnostic: Diagnostic, statements) -> bool:
+        fixer = self.rewrite.fixer_of(diagnostic)
+        return fixer.local or all(map(fixer.local_to, statements))
+
+    def _choose(self, group: list[Diagnostic]) -> list[Diagnostic]:
+        """The fixes of a statement that can go together; the others are deferred.
+
+        Two rules' fixes may not meet: their spans must not overlap, at most one rule may
+        insert statements, and a fixer whose edits reach past its findings (`whole`) takes
+        the statement for itself.
+        """
+        chosen, spans, inserting, alone = [], [], None, None
+        for diagnostic in sorted(group, key=lambda d: (d.code, d.line, d.column)):
+            fixer = self.rewrite.fixer_of(diagnostic)
+            span = span_of(diagnostic)
+            meets = any(code != diagnostic.code and _overlap(span, s) for code, s in spans)
+            if fixer.inserts and inserting not in (None, diagnostic.code):
+                meets = True
+            if alone not in (None, diagnostic.code) or (
+                fixer.whole and any(code != diagnostic.code for code, _ in spans)
+            ):
+                meets = True
+            if meets:
+                self.deferred.append(diagnostic)
+                continue
+            if fixer.inserts:
+                inserting = diagnostic.code
+            if fixer.whole:
+                alone = diagnostic.code
+            spans.append((diagnostic.code, span))
+            chosen.append(diagnostic)
+        return chosen
+
+    def run(self) -> bool:
+        """Attempt, split what fails, attempt again; True if some fixes were kept."""
+        rewrite, queue, committed = self.rewrite, [self.start], False
+        while queue and rewrite.steps < MAX_STEPS:
+            trying = queue.pop(0)
+            texts, broken = {}, {}
+            for index, fixes in trying.items():
+                try:
+                    texts[index] = self.text(index, self.kept.get(index, []) + fixes)
+                except Exception:  # a fixer bug or a tree libcst cannot handle
+                    broken[index] = fixes
+            tried = {}
+            for index, (_, applied, _) in texts.items():
+                done = {id(d) for d, _ in applied}
+                declined = [d for d in trying[index] if id(d) not in done]
+                self.refused.update(map(_key, declined))  # the fixer gave up on them
+                if len(declined) < len(trying[index]):
+                    tried[index] = [d for d in trying[index] if id(d) in done]
+            queue[:0] = self._split({}, broken, None)
+            if not tried:
+                continue
+            everything = {**self.kept}
+            everything.update({i: self.kept.get(i, []) + f for i, f in tried.items()})
+            code, ranges = self.splice(everything)
+            result = rewrite.check(code)
+            claimed = [d for i, f in everything.items() for d, _ in self.text(i, f)[1]]
+            if code != self.code and rewrite.passes(code, result, claimed, self.before):
+                self.commit(tried, code, result)
+                committed = True
+                continue
+            blamed = self.blame(result, code, ranges, tried)
+            if blamed is None:  # the check cannot say where: halve the statements tried
+                order = sorted(tried)
+                half = len(order) // 2
+                if half:
+                    queue[:0] = [{i: tried[i] for i in order[:half]}]
+                    queue[1:1] = [{i: tried[i] for i in order[half:]}]
+                    continue
+                blamed = {order[0]: None}
+            good = {i: f for i, f in tried.items() if i not in blamed}
+            queue[:0] = self._split(good, {i: tried[i] for i in blamed}, blamed)
+        if committed:  # what was refused before the code changed may work now
+            rewrite.rejected = self.refused
+        else:
+            rewrite.rejected |= self.refused
+        return committed
+
+    def _split(self, good, bad, suspects) -> list[dict[int, list[Diagnostic]]]:
+        """The next attempts after `bad` statements failed: without their suspect fixes (or
+        the first half of them), then with those; a fix that failed alone is left out."""
+        first, second = dict(good), {}
+        for index, fixes in bad.items():
+            if len(fixes) == 1:
+                self.refused.add(_key(fixes[0]))
+                continue
+            blamed = (suspects or {}).get(index) or []
+            blamed_ids = {id(d) for d in blamed}
+            if 0 < len(blamed_ids) < len(fixes):
+                rest = [d for d in fixes if id(d) not in blamed_ids]
+                held = [d for d in fixes if id(d) in blamed_ids]
+            else:
+                half = (len(fixes) + 1) // 2
+                rest, held = fixes[:half], fixes[half:]
+            first[index], second[index] = rest, held
+        return [attempt for attempt in (first, second) if attempt]
+
+    def text(self, index: int, fixes: list[Diagnostic]):
+        """(new text, applied, notes) of a statement with these fixes, computed once."""
+        key = (index, tuple(sorted(id(d) for d in fixes)))
+        if key not in self.texts:
+            first, last = self.pieces[index]
+            by_fixer: dict[type, list[Diagnostic]] = {}
+            for diagnostic in fixes:
+                by_fixer.setdefault(self.rewrite.fixer_of(diagnostic), []).append(diagnostic)
+            self.texts[key] = _fix_piece(self.lines, first, last, by_fixer)
+        return self.texts[key]
+
+    def splice(self, fixes: dict[int, list[Diagnostic]]):
+        """The round's code with these statements' texts, and where each one now lies."""
+        lines, ranges, moved = list(self.lines), {}, 0
+        for index in sorted(fixes):
+            first, last = self.pieces[index]
+            text = self.text(index, fixes[index])[0]
+            count = len(_LINE.findall(text))
+            ranges[index] = (first + moved, first + moved + count - 1)
+            moved += count - (last - first + 1)
+        for index in sorted(fixes, reverse=True):
+            first, last = self.pieces[index]
+            lines[first - 1 : last] = [self.text(index, fixes[index])[0]]
+        return "".join(lines), ranges
+
+    def blame(self, result, code, ranges, tried) -> dict[int, list[Diagnostic]] | None:
+        """The statements tried whose own findings show the failure (a claimed finding still
+        there, a new error), each with the fixes suspected; None if the failure lies elsewhere
+        (outside them, a parse or compile error)."""
+        if result.error is not None:
+            return None
+        before, after = self.before, result.diagnostics
+        where_before = {i: self.pieces[i] for i in ranges}
+        inside_before = _by_range(before, where_before)
+        inside_after = _by_range(after, ranges)
+        outside_before = [d for d in before if not _within(d, where_before)]
+        outside_after = [d for d in after if not _within(d, ranges)]
+        if _new_errors(outside_before, outside_after):
+            return None
+        blamed = {}
+        for index, fixes in tried.items():
+            kept_here = self.kept.get(index, [])
+            olds, news = inside_before.get(index, []), inside_after.get(index, [])
+            claimed = [d for d, _ in self.text(index, kept_here + fixes)[1]]
+            gone = Counter(map(_key, olds)) - Counter(map(_key, news))
+            unresolved = [d for d in claimed if not _take(gone, _key(d))]
+            new = Counter(_key(d) for d in news if d.severity == "error") - Counter(
+                _key(d) for d in olds if d.severity == "error"
+            )
+            if not unresolved and not new:
+                continue
+            suspects = [d for d in unresolved if d in fixes]
+            if new:
+                suspects += self.near(index, fixes, [d for d in news if new[_key(d)]], ranges)
+            blamed[index] = suspects
+        return blamed or None
+
+    def near(self, index, fixes, errors, ranges) -> list[Diagnostic]:
+        """The fixes whose lines became the lines of these new errors."""
+        import difflib
+
+        first, last = self.pieces[index]
+        old = self.lines[first - 1 : last]
+        new = _LINE.findall(self.text(index, self.kept.get(index, []) + fixes)[0])
+        spans = []  # old line ranges (module lines) the errors' lines came from
+        opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        for error in errors:
+            line = error.line - ranges[index][0]
+            for tag, i1, i2, j1, j2 in opcodes:
+                if j1 <= line < j2 and tag != "equal":
+                    spans.append((first + i1, first + max(i2, i1 + 1) - 1))
+        return [d for d in fixes if any(a <= d.end_line and d.line <= b for a, b in spans)]
+
+    def commit(self, tried, code, result) -> None:
+        for index, fixes in tried.items():
+            self.kept[index] = self.kept.get(index, []) + fixes
+        records = []
+        for index, fixes in sorted(self.kept.items()):
+            _, applied, notes = self.text(index, fixes)
+            noted = {code for code, _, _ in notes}
+            records += [AppliedFix(code, line, text) for code, line, text in notes]
+            records += [AppliedFix(d.code, d.line, t) for d, t in applied if d.code not in noted]
+        rewrite = self.rewrite
+        rewrite.applied = self.applied_before + sorted(records, key=lambda fix: fix.line)
+        rewrite.code, rewrite.diagnostics = code, result.diagnostics
+
+
+def _take(counter: Counter, key) -> bool:
+    if counter[key] > 0:
+        counter[key] -= 1
+        return True
+    return False
+
+
+def _within(diagnostic: Diagnostic, ranges: dict[int, tuple[int, int]]) -> bool:
+    return any(first <= diagnostic.line <= last for first, last in ranges.values())
+
+
+def _by_range(diagnostics, ranges: dict[int, tuple[int, int]]) -> dict[int, list[Diagnostic]]:
+    import bisect
+
+    order = sorted(ranges.items(), key=lambda item: item[1])
+    starts = [first for _, (first, _) in order]
+    found: dict[int, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        at = bisect.bisect_right(starts, diagnostic.line) - 1
+        if at >= 0 and diagnostic.line <= order[at][1][1]:
+            found.setdefault(order[at][0], []).append(diagnostic)
+    return found
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3])
+
+
+def _fix_piece(lines: list[str], first: int, last: int, fixers: dict[type, list[Diagnostic]]):
+    """Run fixers on the module's lines `first`..`last`, parsed alone (the whole module when
+    they are all of it): (new text, [(diagnostic, description)], [(code, line, note)])."""
+    # A piece other than the first is given a line before it, so that the comments above its
+    # statement stay that statement's (libcst makes a module's leading comments its header),
+    # as in the whole module.
+    # Its line end is the one before the piece (the piece's own last line may have none):
+    # libcst gives new statements the first line end it sees.
+    lead = "" if first == 1 else "pass" + _LINE_END.search(lines[first - 2]).group()
+    shift = first - 1 - bool(lead)  # the module's line `first` is the piece's 1 or 2
+    running, original = [], {}
+    for fixer_class, group in fixers.items():
+        copies = [d.replace(line=d.line - shift, end_line=d.end_line - shift) for d in group]
+        original.update({id(copy): d for copy, d in zip(copies, group, strict=True)})
+        fixer = _transformer_class(fixer_class)(copies)
+        fixer.shift = shift
+        running.append((fixer_class, fixer))
+    module = cst.parse_module(lead + "".join(lines[first - 1 : last]))
+    wrapper = _metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    if len(running) == 1:
+        code = wrapper.visit(running[0][1]).code
+    else:
+        metadata = wrapper.resolve_many([_metadata.PositionProvider])
+        for _, fixer in running:
+            fixer.metadata = metadata
+        code = wrapper.module.visit(_together()([f for _, f in running])).code
+    if not code.startswith(lead):
+        raise ValueError("a fixer changed the line before its piece")
+    applied, notes = [], []
+    for fixer_class, fixer in running:
+        applied += [(original[id(copy)], text) for copy, text in fixer.applied]
+        rule = fixers[fixer_class][0].code
+        notes += [(rule, line + shift, text) for line, text in fixer.notes]
+    return code[len(lead) :], applied, notes
+
+
+_TOGETHER: list[type] = []
+
+
+def _together() -> type:
+    """A transformer that runs several fixers in one pass: each sees every node, in order,
+    and each one's `leave_*` gets the node as the fixers before it left it."""
+    if _TOGETHER:
+        return _TOGETHER[0]
+
+    class Together(cst.CSTTransformer):
+        def __init__(self, fixers):
+            super().__init__()
+            self.fixers = fixers
+
+        def on_visit(self, node):
+            for fixer in self.fixers:
+                fixer.on_visit(node)
+            return True
+
+        def on_visit_attribute(self, node, attribute):
+            for fixer in self.fixers:
+                fixer.on_visit_attribute(node, attribute)
+
+        def on_leave_attribute(self, original_node, attribute):
+            for fixer in self.fixers:
+                fixer.on_leave_attribute(original_node, attribute)
+
+        def on_leave(self, original_node, updated_node):
+            for fixer in self.fixers:
+                if not isinstance(updated_node, cst.CSTNode):  # removed or flattened
+                    break
+                updated_node = fixer.on_leave(original_node, updated_node)
+            return updated_node
+
+    _TOGETHER.append(Together)
+    return Together
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines with their ends, as ast counts
 _LINE_END = re.compile(r"(?:\r\n|\r|\n)?\Z")
 
 
-def _pieces(code: str, targets: list[Diagnostic]) -> list[tuple[int, int, list[Diagnostic]]] | None:
-    """(first line, last line, its targets) of each top-level statement holding targets, with
-    the decorators, comments and blank lines above it (statements sharing a line count as one),
-    or None if a target lies outside them all."""
+def _pieces(code: str, targets: list[Diagnostic]) -> list[tuple] | None:
+    """(first line, last line, its targets, its `ast` statements) of each top-level statement
+    holding targets, with the decorators, comments and blank lines above it (statements sharing
+    a line count as one), or None if a target lies outside them all."""
     import ast
     import bisect
 
@@ -662,21 +1038,25 @@ def _pieces(code: str, targets: list[Diagnostic]) -> list[tuple[int, int, list[D
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    units: list[list[int]] = []  # [first, last]: from the line after the previous statement
+    units: list[list] = []  # [first, last, statements]: from the line after the previous one
     for node in tree.body:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
         if units and first <= units[-1][1]:
             units[-1][1] = max(units[-1][1], node.end_lineno)
+            units[-1][2].append(node)
         else:
-            units.append([units[-1][1] + 1 if units else 1, node.end_lineno])
-    starts = [first for first, _ in units]
+            units.append([units[-1][1] + 1 if units else 1, node.end_lineno, [node]])
+    starts = [unit[0] for unit in units]
     grouped: dict[int, list[Diagnostic]] = {}
     for diagnostic in targets:
         index = bisect.bisect_right(starts, diagnostic.line) - 1
         if index < 0 or diagnostic.end_line > units[index][1]:
             return None
         grouped.setdefault(index, []).append(diagnostic)
-    return [(*units[index], group) for index, group in sorted(grouped.items())]
+    return [
+        (units[index][0], units[index][1], group, units[index][2])
+        for index, group in sorted(grouped.items())
+    ]
 
 
 def _resolved(

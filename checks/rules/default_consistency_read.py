@@ -20,6 +20,8 @@ WAITS = frozenset({"flush", "load", "load_collection", "load_partitions"})
 class ReadWithStrongConsistency(Fixer):
     """Add `consistency_level="Strong"` to the read."""
 
+    local = True
+
     def leave_Call(self, original_node, updated_node):
         diagnostic = self.diagnostic_for(original_node)
         if diagnostic is None:
@@ -145,6 +147,7 @@ class DefaultConsistencyRead(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._waits: list[tuple[int, int]] = []  # positions of time.sleep / asyncio.sleep
+        self._levels: dict[object, object] | None = None  # collection name -> its level
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
@@ -194,26 +197,25 @@ class DefaultConsistencyRead(Rule):
     def _collection_level(self, name: str) -> object:
         """The consistency level the module creates the collection with: "Bounded" when no
         create says otherwise (pymilvus' default), None when a create's level is not literal."""
-        model = self.ctx.model
-        level: object = "Bounded"
-        for node, scope in model.nodes:
-            if not isinstance(node, ast.Call):
-                continue
-            create = model.method_call(node, scope, "create_collection")
-            if create is not None:
-                create_name = model.string(create.argument("collection_name"), scope)
-            elif model.qualname(node.func, scope) == "pymilvus.Collection":
-                create_name = model.string(argument(node, "Collection", "name"), scope)
-            else:
-                continue
-            if create_name != name:
-                continue
-            given = keyword(node, "consistency_level")
-            if given is not None:
-                level = model.literal(given.value, scope)
-            elif has_star_kwargs(node):
-                level = None
-        return level
+        if self._levels is None:  # one walk over the module for all reads
+            self._levels = {}
+            model = self.ctx.model
+            for node, scope in model.nodes:
+                if not isinstance(node, ast.Call):
+                    continue
+                create = model.method_call(node, scope, "create_collection")
+                if create is not None:
+                    create_name = model.string(create.argument("collection_name"), scope)
+                elif model.qualname(node.func, scope) == "pymilvus.Collection":
+                    create_name = model.string(argument(node, "Collection", "name"), scope)
+                else:
+                    continue
+                given = keyword(node, "consistency_level")
+                if given is not None:
+                    self._levels[create_name] = model.literal(given.value, scope)
+                elif has_star_kwargs(node):
+                    self._levels[create_name] = None
+        return self._levels.get(name, "Bounded")
 
     def _report(self, write: Event, read: Event) -> None:
         self.report(

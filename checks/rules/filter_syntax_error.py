@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 class RewriteFilter(Fixer):
     """Replace a filter literal with the expression the detector rewrote (same quotes)."""
 
+    local = True
+
     def leave_SimpleString(self, original_node, updated_node):
         for diagnostic in self.diagnostics_within(original_node):
             literal = diagnostic.fix_data.get("literal")
-            if literal is None or tuple(literal) != self.span(original_node):
+            if literal is None or tuple(literal) != self.module_span(original_node):
                 continue
             if original_node.evaluated_value != diagnostic.fix_data["before"]:
                 self.declined(diagnostic)

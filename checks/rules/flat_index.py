@@ -33,6 +33,13 @@ class UseHnswIndex(Fixer):
     is matched by the same receiver (and collection name) and vector field.
     """
 
+    whole = True  # it also rewrites the searches of the index
+
+    @classmethod
+    def local_to(cls, statement: ast.stmt) -> bool:
+        # Indexes and searches match within one function: a function's finding stays in it.
+        return isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+
     def __init__(self, diagnostics):
         super().__init__(diagnostics)
         self.scopes = []

@@ -47,7 +47,7 @@ class MoveIndexAfterInsert(Fixer):
             return None
         after_line = diagnostic.fix_data.get("after_statement_line")
         for target in range(index + 1, len(statements)):
-            span = self.span(statements[target])
+            span = self.module_span(statements[target])
             if span is None or span[0] != after_line:
                 continue
             crossed = statements[index + 1 : target + 1]

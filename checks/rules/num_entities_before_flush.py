@@ -13,6 +13,7 @@ from checks.rules.base import Invalid, Rule
 class InsertFlushCall(InsertStatementBefore):
     """Insert the flush as a statement of its own before the statement that counts."""
 
+    local = True
     key = "flush_call"
     description = "insert `{statement}` before the count"
 
