@@ -705,3 +705,48 @@ def test_fixing_a_big_file_costs_about_as_much_as_checking_it():
     assert len(result.applied) == 100
     # libcst on the whole module at every step cost about ten checks.
     assert fixed < 5 * checked, (fixed, checked)
+
+
+def fix_counting_work(monkeypatch, code: str, unsafe: bool = False):
+    """rewrite_source on `code`, counting the module checks it runs and the characters libcst
+    parses."""
+    import checks.engine
+    from checks.fixes import cst, rewrite_source
+
+    counts = {"checks": 0, "parsed": 0}
+    check, parse = checks.engine.check_source, cst.parse_module
+
+    def counted_check(*args, **kwargs):
+        counts["checks"] += 1
+        return check(*args, **kwargs)
+
+    def counted_parse(source, *args, **kwargs):
+        counts["parsed"] += len(source)
+        return parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(checks.engine, "check_source", counted_check)
+    monkeypatch.setattr(cst, "parse_module", counted_parse)
+    return rewrite_source(code, unsafe=unsafe), counts
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_fixing_costs_a_few_checks_whatever_the_number_of_fixes(monkeypatch, unsafe):
+    from bench.corpus import fixable_module
+
+    results = {}
+    for jobs in (3, 30):
+        # Each job: twelve findings of twelve rules; one fix (MV140) must be refused.
+        code = fixable_module(lines=jobs * 120, units=jobs)
+        results[jobs] = (code, *fix_counting_work(monkeypatch, code, unsafe))
+        monkeypatch.undo()
+    for jobs, (code, result, counts) in results.items():
+        fixed = {fix.code for fix in result.applied}
+        assert {"MV001", "MV007", "MV009", "MV010", "MV102", "MV103", "MV113"} <= fixed
+        assert {"MV116", "MV122"} <= fixed and "MV140" not in fixed
+        assert ("MV003" in fixed) is unsafe
+        assert [d.code for d in result.remaining].count("MV140") == jobs
+        # libcst reads each top-level statement holding a fix a few times, not the module
+        # once per fix (MV101's migration reads the whole module: with --unsafe-fixes, twice).
+        assert counts["parsed"] < (4 if unsafe else 2) * len(code), counts
+    few, many = results[3][2]["checks"], results[30][2]["checks"]
+    assert many <= few <= 10, (few, many)  # one per fix (and round) would be hundreds
