@@ -3,10 +3,11 @@
 Detection runs on the stdlib `ast` (checks.engine). Only a source with something to fix is
 parsed with libcst (DESIGN.md §1b). Each fixable rule names a fixer, a libcst transformer that
 finds its nodes by the exact span of the rule's diagnostics and rebuilds them in `leave_*`,
-leaving every other byte as it was. `rewrite_source` applies the fixes rule by rule, re-checks
-after each step and repeats until nothing changes (a bounded fixpoint). A step is kept only
-when its output parses (and compiles if the input did), its findings are gone and no new error
-appeared; otherwise it is dropped and its findings stay in `remaining`.
+leaving every other byte as it was. `rewrite_source` applies the fixes in rounds, each checked
+once whatever its number of fixes, and repeats until nothing changes (a bounded fixpoint; see
+`_Rewrite`). A fix is kept only when the output parses (and compiles if the input did), its
+finding is gone and no new error appeared; otherwise it is left out and its finding stays in
+`remaining`.
 
 Importing this module does not import libcst: rule modules import `Fixer` and `cst` from here
 on the hook path, and a fixer class becomes a real `libcst.CSTTransformer` only when a rewrite
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 
     from checks.engine import Options
 
-MAX_ROUNDS = 5  # passes over every fixable rule before giving up on a fixpoint
-MAX_STEPS = 200  # fixer runs per rewrite, whatever happens
+MAX_ROUNDS = 8  # rounds (local fixes, or one whole-module rule) before giving up
+MAX_STEPS = 200  # module checks per rewrite, whatever happens
 
 
 class _LazyModule:
