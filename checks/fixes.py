@@ -743,29 +743,32 @@ class _Batch:
     def _choose(self, group: list[Diagnostic]) -> list[Diagnostic]:
         """The fixes of a statement that can go together; the others are deferred.
 
-        Two rules' fixes may not meet: their spans must not overlap, at most one rule may
-        insert statements, and a fixer whose edits reach past its findings (`whole`) takes
-        the statement for itself.
+        Two rules' fixes may not meet: the spans they rewrite must not overlap, at most one
+        rule may insert statements (an inserted statement goes before the one holding the
+        finding and leaves the finding's span to others), and a fixer whose edits reach past
+        its findings (`whole`) takes the statement for itself.
         """
-        chosen, spans, inserting, alone = [], [], None, None
+        chosen, spans, codes, inserting, alone = [], [], set(), None, None
         for diagnostic in sorted(group, key=lambda d: (d.code, d.line, d.column)):
             fixer = self.rewrite.fixer_of(diagnostic)
             span = span_of(diagnostic)
-            meets = any(code != diagnostic.code and _overlap(span, s) for code, s in spans)
-            if fixer.inserts and inserting not in (None, diagnostic.code):
-                meets = True
-            if alone not in (None, diagnostic.code) or (
-                fixer.whole and any(code != diagnostic.code for code, _ in spans)
-            ):
+            others = codes - {diagnostic.code}
+            if fixer.inserts:
+                meets = inserting not in (None, diagnostic.code)
+            else:
+                meets = any(code != diagnostic.code and _overlap(span, s) for code, s in spans)
+            if alone not in (None, diagnostic.code) or (fixer.whole and others):
                 meets = True
             if meets:
                 self.deferred.append(diagnostic)
                 continue
             if fixer.inserts:
                 inserting = diagnostic.code
+            else:
+                spans.append((diagnostic.code, span))
             if fixer.whole:
                 alone = diagnostic.code
-            spans.append((diagnostic.code, span))
+            codes.add(diagnostic.code)
             chosen.append(diagnostic)
         return chosen
 
@@ -793,9 +796,12 @@ class _Batch:
             everything = {**self.kept}
             everything.update({i: self.kept.get(i, []) + f for i, f in tried.items()})
             code, ranges = self.splice(everything)
+            if code == self.code:  # the fixers changed nothing after all
+                self.refused.update(_key(d) for fixes in tried.values() for d in fixes)
+                continue
             result = rewrite.check(code)
             claimed = [d for i, f in everything.items() for d, _ in self.text(i, f)[1]]
-            if code != self.code and rewrite.passes(code, result, claimed, self.before):
+            if rewrite.passes(code, result, claimed, self.before):
                 self.commit(tried, code, result)
                 committed = True
                 continue
