@@ -329,17 +329,29 @@ def on_milvus_lite(model: SemanticModel, scope: Scope, event: Event) -> bool:
             return False
         return _lite_uri(model.literal(argument(value.node, "MilvusClient", "uri"), scope))
     if event.api == "orm":
+        return _orm_on_milvus_lite(model)
+    return False
+
+
+_ORM_LITE: WeakKeyDictionary[SemanticModel, bool] = WeakKeyDictionary()
+
+
+def _orm_on_milvus_lite(model: SemanticModel) -> bool:
+    """Every `connections.connect` of the module has a Milvus Lite URI (worked out once per
+    module: rules ask for each ORM event, and a walk per event is quadratic in the file)."""
+    found = _ORM_LITE.get(model)
+    if found is None:
         connects = [
             (node, node_scope)
             for node, node_scope in model.nodes
             if isinstance(node, ast.Call)
             and model.qualname(node.func, node_scope) == "pymilvus.connections.connect"
         ]
-        return bool(connects) and all(
+        found = _ORM_LITE[model] = bool(connects) and all(
             _lite_uri(model.literal(_keyword_value(call, "uri"), node_scope))
             for call, node_scope in connects
         )
-    return False
+    return found
 
 
 def _lite_uri(uri: object) -> bool:
