@@ -111,20 +111,6 @@ def test_syntax_error_comes_back_unchanged():
     assert result.code == source and result.error and result.applied == []
 
 
-def test_an_inserted_statement_takes_the_files_line_ends_when_the_last_line_has_none():
-    # Found by test_fuzz: the fix of a finding on a last line without a line end was given
-    # "\n" in a CRLF file.
-    source = (
-        'from pymilvus import MilvusClient\r\nclient = MilvusClient("demo.db")\r\n'
-        'client.create_collection("docs", schema=schema)\r\nclient.insert("docs", rows)\r\n'
-        'hits = client.search("docs", data=[[0.1] * 8], limit=3)'
-    )
-    result = rewrite_source(source, Options(), unsafe=True)
-    assert [a.code for a in result.applied] == ["MV001"]
-    assert 'client.load_collection("docs")\r\nhits' in result.code
-    assert "\n" not in result.code.replace("\r\n", "")
-
-
 def test_rules_limit_the_fixes():
     source = example_source(
         """
