@@ -312,6 +312,17 @@ _STATEMENTS = frozenset(
     node for node in vars(ast).values() if isinstance(node, type) and issubclass(node, ast.stmt)
 )
 _EXIT = object()  # on the traversal's stack: the end of a flow
+_NOT_ROUTED = object()
+
+
+def _routes(visitors) -> tuple[list | None, list | None]:
+    """(every handler, the handlers of visitors that see more than pymilvus' nodes) of
+    (handler, pymilvus_only) pairs; the same list twice when none is left out, so that the
+    traversal asks no question; None for no handler."""
+    visitors = list(visitors)
+    everything = [handler for handler, _ in visitors] or None
+    others = [handler for handler, only_pymilvus in visitors if not only_pymilvus] or None
+    return everything, everything if others == everything else others
 
 
 @cache
@@ -331,31 +342,41 @@ class Traversal:
     def __init__(self, ctx: Context, rules: list[Rule]):
         self.ctx = ctx
         self.handlers: dict[type, list] = {}  # node type -> visit_<Node> methods to call
-        self.flow_handlers = []
-        # visit_Call methods with the call names they are about (Rule.call_names), and the
-        # ones to run for a call of each name, in the order of `handlers`, made on first use.
-        self.call_visitors: list[tuple[object, frozenset[str] | None]] = []
-        self.call_handlers: dict[str | None, list] = {}
+        # visit_Call methods with what they are about (Rule.call_names, Rule.pymilvus_only),
+        # and for each call name, made on first use and in the order of `handlers`: the ones
+        # to run for a call that may be pymilvus', and those for any other call.
+        self.call_visitors: list[tuple[object, frozenset[str] | None, bool]] = []
+        self.call_handlers: dict[str | None, tuple[list, list]] = {}
+        attribute_visitors: list[tuple[object, bool]] = []
         # Shared analyses (ctx.shared) first: a rule's visitor sees what they have recorded.
         for visitor in [*ctx._shared.values(), *rules]:
+            only_pymilvus = getattr(visitor, "pymilvus_only", False)
             for node_type, method in _visit_methods(type(visitor)):
                 handler = getattr(visitor, method)
+                if handler is None:
+                    continue  # the visitor knows it needs no `visit_<Node>` for this module
                 if node_type is ast.Call:
-                    self.call_visitors.append((handler, getattr(visitor, "call_names", None)))
+                    names = getattr(visitor, "call_names", None)
+                    self.call_visitors.append((handler, names, only_pymilvus))
+                elif node_type is ast.Attribute:
+                    attribute_visitors.append((handler, only_pymilvus))
                 else:
                     self.handlers.setdefault(node_type, []).append(handler)
+        self.attribute_handlers = _routes(attribute_visitors)
         self.flow_handlers = [rule.visit_flow for rule in rules if hasattr(rule, "visit_flow")]
 
-    def _call_handlers(self, name: str | None) -> list:
-        handlers = self.call_handlers[name] = [
-            handler for handler, names in self.call_visitors if names is None or name in names
-        ]
-        return handlers
+    def _call_handlers(self, name: str | None) -> tuple[list, list] | None:
+        found = self.call_handlers[name] = _routes(
+            (handler, only_pymilvus)
+            for handler, names, only_pymilvus in self.call_visitors
+            if names is None or name in names
+        )
+        return found
 
     def run(self, tree: ast.Module) -> None:
         ctx, model = self.ctx, self.ctx.model
         by_type, flow_handlers = self.handlers, self.flow_handlers
-        by_name = self.call_handlers
+        by_name, attribute_routes = self.call_handlers, self.attribute_handlers
         module_flow = Flow(model.module_scope, tree)
         # Stack entries: (node, scope, flow, blocks, statement, awaited) or (_EXIT, flow).
         stack: list[tuple] = [(_EXIT, module_flow)]
@@ -389,9 +410,16 @@ class Traversal:
                     if type(func) is ast.Name
                     else None
                 )
-                visitors = by_name.get(name)
-                if visitors is None:
-                    visitors = self._call_handlers(name)
+                routes = by_name.get(name, _NOT_ROUTED)
+                if routes is _NOT_ROUTED:
+                    routes = self._call_handlers(name)
+                visitors, others = routes
+                if others is not visitors and not model.may_be_pymilvus(func, scope):
+                    visitors = others
+            elif node_type is ast.Attribute:
+                visitors, others = attribute_routes
+                if others is not visitors and not model.may_be_pymilvus(node, scope):
+                    visitors = others
             else:
                 visitors = by_type.get(node_type)
             if visitors is not None:

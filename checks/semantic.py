@@ -102,6 +102,8 @@ class Value(FrozenRecord):
 
 
 UNKNOWN = Value("unknown")
+# The kinds of Value that are pymilvus' (the others: "unknown", "literal").
+_PYMILVUS_KINDS = frozenset({"import", "client", "collection", "index_params", "schema"})
 # A definition of a name: the assigned expression, a Value known up front, or, for
 # `self.x = expr`, the expression with the method scope it must be evaluated in.
 Definition = "ast.AST | Value | tuple[ast.AST, Scope]"
@@ -225,6 +227,23 @@ class SemanticModel:
             if owner.kind == "client":
                 return f"{ASYNC_CLIENT if owner.is_async else CLIENT}.{expr.attr}"
         return None
+
+    def may_be_pymilvus(self, expr: ast.AST, scope: Scope) -> bool:
+        """Whether `value_of`, `qualname` or `method_call` could resolve `expr` (or a call of
+        it) to anything pymilvus: each of them follows the chain of attributes, calls and
+        awaits down to its first name, and resolves nothing unless that name is bound to a
+        pymilvus import or object, or is the method's `self`. Cheap, for routing."""
+        while True:
+            expr_type = type(expr)
+            if expr_type is ast.Attribute or expr_type is ast.Await or expr_type is ast.NamedExpr:
+                expr = expr.value
+            elif expr_type is ast.Call:
+                expr = expr.func
+            elif expr_type is ast.Name:
+                name = expr.id
+                return name == scope.self_name or self.lookup(name, scope).kind in _PYMILVUS_KINDS
+            else:
+                return False  # a subscript, literal or operator: never resolved
 
     def value_of(self, expr: ast.AST, scope: Scope) -> Value:
         """What kind of pymilvus object (or literal) an expression evaluates to."""

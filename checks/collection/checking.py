@@ -22,6 +22,7 @@ class CollectionRule(Rule):
     the collection it acts on."""
 
     methods: ClassVar[tuple[str, ...]] = ()
+    pymilvus_only = True  # visit_Call reads method calls of known clients and collections
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

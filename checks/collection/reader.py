@@ -109,7 +109,12 @@ class ModuleReader:
         # Most modules build no schema and no index params: then those records are skipped.
         self.builds_schemas = "create_schema" in source or "CollectionSchema" in source
         self.builds_params = "prepare_index_params" in source or "IndexParams" in source
+        if not self.builds_schemas:
+            self.visit_Attribute = None  # the traversal then skips them (see visit_Attribute)
+        if not self.builds_params:
+            self.visit_Name = None
         self.version = 0  # bumped on every record: answers built before are stale
+        self._fields: dict[int, Field | None] = {}  # field_definition, by call
         self.creations: list[_Creation] = []
         self.unnamed: set[str | None] = set()  # receivers creating collections of unknown name
         self.foreign: set[str] = set()  # names created or indexed by code we cannot resolve
@@ -528,6 +533,13 @@ class ModuleReader:
         )
 
     def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
+        # Several rules ask about every call (checks.collection.checking.FieldRule): read once.
+        key = id(call)
+        if key not in self._fields:
+            self._fields[key] = self._field_definition(call, scope)
+        return self._fields[key]
+
+    def _field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr not in ("add_field", "FieldSchema"):
             return None

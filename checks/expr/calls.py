@@ -141,6 +141,10 @@ class FilterUse(Record):
 class Filters:
     """What the module's filters are; built lazily, one call at a time, once per call."""
 
+    # Filters are read from calls of known clients and collections, and AnnSearchRequest:
+    # the traversal feeds `visit_Call` only calls that may be pymilvus' (checks.rules.base.Rule).
+    pymilvus_only = True
+
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.dialect: Dialect = dialect_for(ctx.options.pymilvus_version)

@@ -14,6 +14,7 @@ class AsyncClientOutsideLoop(Rule):
     code = "MV153"
     name = "async-client-outside-loop"
     severity = "error"
+    pymilvus_only = True
     # pymilvus 2.6.4 made the client look for the running event loop when it is built (to key
     # its connection by loop, pymilvus#3095); 2.6.10 defers the connection to the first call.
     pymilvus = ">=2.6.4,<2.6.10"

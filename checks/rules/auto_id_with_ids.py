@@ -18,6 +18,7 @@ class AutoIdWithIds(Rule):
 
     code = "MV112"
     call_names = frozenset({"insert", "upsert"})
+    pymilvus_only = True
     name = "auto-id-with-ids"
     severity = "error"
     fix = "none"

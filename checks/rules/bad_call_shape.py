@@ -18,6 +18,7 @@ class BadCallShape(Rule):
     code = "MV123"
     name = "bad-call-shape"
     severity = "error"
+    pymilvus_only = True
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

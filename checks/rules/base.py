@@ -98,6 +98,12 @@ class Rule:
     # of `connect(...)`): the traversal calls it for those calls only. None: for every call
     # (a rule that resolves functions by qualified name must see aliases too).
     call_names: ClassVar[frozenset[str] | None] = None
+    # True: `visit_Call` and `visit_Attribute` run only for calls and attributes the semantic
+    # model may resolve to pymilvus (SemanticModel.may_be_pymilvus: the chain starts at a
+    # pymilvus import or object, or at `self`). For a rule that first resolves the node
+    # (qualname, value_of, method_call, ApiCalls) and does nothing when that fails: three
+    # calls in four are someone else's, and the rule need not see them.
+    pymilvus_only: ClassVar[bool] = False
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

@@ -16,6 +16,7 @@ class ClassNotInstance(Rule):
     code = "MV121"
     name = "class-not-instance"
     severity = "error"
+    pymilvus_only = True
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

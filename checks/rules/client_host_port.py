@@ -44,6 +44,7 @@ class ClientHostPort(Rule):
     code = "MV113"
     name = "client-host-port"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = ConnectWithUri
     editions = frozenset({"2026.11"})

@@ -25,6 +25,7 @@ class ColumnDataToClient(Rule):
 
     code = "MV114"
     call_names = frozenset({"insert", "upsert"})
+    pymilvus_only = True
     name = "column-data-to-client"
     severity = "error"
     fix = "unsafe"

@@ -30,6 +30,7 @@ class DataTypeAsString(Rule):
     code = "MV122"
     name = "datatype-as-string"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = UseDataTypeMember
     pymilvus = ">=2.4"

@@ -29,6 +29,7 @@ class EfBelowLimit(Rule):
     code = "MV104"
     name = "ef-below-limit"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = RaiseEfToLimit
     editions = frozenset({"2026.11"})

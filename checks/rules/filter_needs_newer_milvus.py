@@ -14,6 +14,7 @@ class FilterNeedsNewerMilvus(Rule):
     code = "MV141"
     name = "filter-needs-newer-milvus"
     severity = "error"
+    pymilvus_only = True
     fix = "none"
     editions = frozenset({"2026.11"})
 

@@ -44,6 +44,7 @@ class FilterSyntaxError(Rule):
     code = "MV140"
     name = "filter-syntax-error"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = RewriteFilter
     editions = frozenset({"2026.11"})

@@ -23,6 +23,7 @@ class FilterUnquotedString(Rule):
     code = "MV142"
     name = "filter-unquoted-string"
     severity = "error"
+    pymilvus_only = True
     fix = "none"
     editions = frozenset({"2026.11"})
 

@@ -256,6 +256,7 @@ class FlatIndex(Rule):
     code = "MV003"
     name = "flat-index"
     severity = "info"
+    pymilvus_only = True
     severity_by_edition = {"2026.01": "warning"}
     fix = "unsafe"
     fixer = UseHnswIndex

@@ -22,6 +22,7 @@ class HardcodedCredentials(Rule):
     code = "MV111"
     name = "hardcoded-credentials"
     severity = "warning"
+    pymilvus_only = True
     fix = "none"
     editions = frozenset({"2026.11"})
 

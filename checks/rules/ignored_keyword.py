@@ -16,6 +16,7 @@ class IgnoredKeyword(Rule):
     code = "MV118"
     name = "ignored-keyword"
     severity = "warning"  # error when the keyword is a near-miss or another method's
+    pymilvus_only = True
     fix = "unsafe"
     fixer = RenameKeyword
     pymilvus = ">=2.4"

@@ -24,6 +24,7 @@ class IncompleteField(Rule):
     code = "MV106"
     name = "incomplete-field"
     severity = "error"
+    pymilvus_only = True
     editions = frozenset({"2026.11"})
 
     VALID = [

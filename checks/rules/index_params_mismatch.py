@@ -32,6 +32,7 @@ class IndexParamsMismatch(Rule):
     code = "MV107"
     name = "index-params-mismatch"
     severity = "warning"
+    pymilvus_only = True
     editions = frozenset({"2026.11"})
 
     VALID = [

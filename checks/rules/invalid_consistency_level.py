@@ -35,6 +35,7 @@ class InvalidConsistencyLevel(Rule):
     code = "MV007"
     name = "invalid-consistency-level"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = SpellConsistencyLevel
 

@@ -22,6 +22,7 @@ class LoadedNotReleased(Rule):
     code = "MV006"
     name = "loaded-not-released"
     severity = "info"
+    pymilvus_only = True
 
     VALID = [
         """

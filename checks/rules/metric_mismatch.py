@@ -144,6 +144,7 @@ class MetricMismatch(Rule):
     code = "MV103"
     name = "metric-mismatch"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = UseIndexMetric
     editions = frozenset({"2026.11"})

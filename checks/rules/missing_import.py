@@ -18,6 +18,7 @@ class MissingImport(Rule):
     code = "MV120"
     name = "missing-import"
     severity = "error"
+    pymilvus_only = True
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

@@ -50,6 +50,7 @@ class NumEntitiesBeforeFlush(Rule):
     code = "MV010"
     name = "num-entities-before-flush"
     severity = "warning"
+    pymilvus_only = True
     fix = "safe"
     fixer = InsertFlushCall
 

@@ -91,6 +91,7 @@ class OrmApiDeprecated(Rule):
     code = "MV101"
     name = "orm-api-deprecated"
     severity = "warning"
+    pymilvus_only = True
     severity_by_version = {">=3.1": "error"}
     fix = "unsafe"
     fixer = MigrateToMilvusClient
@@ -225,6 +226,8 @@ class OrmApiDeprecated(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.reported: set[str] = set()
+        if not any(scope.star_pymilvus for scope in ctx.model.scopes.values()):
+            self.visit_Name = None  # no `from pymilvus import *`: no name to look at
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""

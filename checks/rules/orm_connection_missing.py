@@ -34,6 +34,7 @@ class OrmConnectionMissing(Rule):
     code = "MV150"
     name = "orm-connection-missing"
     severity = "error"
+    pymilvus_only = True
     editions = frozenset({"2026.11"})
 
     VALID = [

@@ -17,6 +17,7 @@ class PartitionPerTenant(Rule):
 
     code = "MV109"
     call_names = frozenset({"create_partition"})
+    pymilvus_only = True
     name = "partition-per-tenant"
     severity = "warning"
     fix = "none"

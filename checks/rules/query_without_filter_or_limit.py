@@ -13,6 +13,7 @@ class QueryWithoutFilterOrLimit(Rule):
 
     code = "MV115"
     call_names = frozenset({"query"})
+    pymilvus_only = True
     name = "query-without-filter-or-limit"
     severity = "error"
     fix = "none"

@@ -27,6 +27,7 @@ class QuickSetupWithSchema(Rule):
 
     code = "MV134"
     call_names = frozenset({"create_collection"})
+    pymilvus_only = True
     name = "quick-setup-with-schema"
     severity = "warning"
     pymilvus = ">=2.4"

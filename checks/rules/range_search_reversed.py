@@ -31,6 +31,7 @@ class RangeSearchReversed(Rule):
     code = "MV152"
     name = "range-search-reversed"
     severity = "error"
+    pymilvus_only = True
     fix = "safe"
     fixer = SwapRangeBounds
     editions = frozenset({"2026.11"})

@@ -21,6 +21,7 @@ class RemovedApi(Rule):
     code = "MV108"
     name = "removed-api"
     severity = "error"
+    pymilvus_only = True
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

@@ -23,6 +23,7 @@ class SearchDataNotNested(Rule):
 
     code = "MV116"
     call_names = frozenset({"search"})
+    pymilvus_only = True
     name = "search-data-not-nested"
     severity = "error"
     fix = "safe"

@@ -25,6 +25,7 @@ class TopkOverMax(Rule):
     code = "MV105"
     name = "topk-over-max"
     severity = "error"
+    pymilvus_only = True
     editions = frozenset({"2026.11"})
 
     VALID = [

@@ -33,6 +33,7 @@ class UnknownAttribute(Rule):
     code = "MV119"
     name = "unknown-attribute"
     severity = "error"
+    pymilvus_only = True
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

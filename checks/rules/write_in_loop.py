@@ -25,6 +25,7 @@ class WriteInLoop(Rule):
 
     code = "MV110"
     call_names = WRITES | {"flush"}
+    pymilvus_only = True
     name = "write-in-loop"
     severity = "warning"
     fix = "none"
