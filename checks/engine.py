@@ -398,11 +398,12 @@ class Traversal:
             if node_type in _STATEMENTS:
                 statement = node
             if node_type is ast.Call:
-                event = classify_call(node, model, scope, blocks, awaited)
+                func = node.func
+                maybe_pymilvus = model.may_be_pymilvus(func, scope)
+                event = classify_call(node, model, scope, blocks, awaited, maybe_pymilvus)
                 if event is not None:
                     event.statement = statement
                     flow.events.append(event)
-                func = node.func
                 name = (
                     func.attr
                     if type(func) is ast.Attribute
@@ -414,7 +415,7 @@ class Traversal:
                 if routes is _NOT_ROUTED:
                     routes = self._call_handlers(name)
                 visitors, others = routes
-                if others is not visitors and not model.may_be_pymilvus(func, scope):
+                if not maybe_pymilvus:
                     visitors = others
             elif node_type is ast.Attribute:
                 visitors, others = attribute_routes

@@ -231,18 +231,25 @@ class Flow(Record):
 
 
 def classify_call(
-    call: ast.Call, model: SemanticModel, scope: Scope, blocks: tuple[Block, ...], awaited: bool
+    call: ast.Call,
+    model: SemanticModel,
+    scope: Scope,
+    blocks: tuple[Block, ...],
+    awaited: bool,
+    maybe_pymilvus: bool,
 ) -> Event | None:
-    """The event a call makes in the flow, or None if it touches no collection we can see."""
+    """The event a call makes in the flow, or None if it touches no collection we can see.
+    `maybe_pymilvus`: SemanticModel.may_be_pymilvus of its callee (when False, nothing about the
+    callee resolves: only what it is called and what it is given can make an event)."""
     func = call.func
     if isinstance(func, ast.Attribute):
-        known = model.method_call(call, scope)
+        known = model.method_call(call, scope) if maybe_pymilvus else None
         if known is not None and known.api == "client":
             return _client_event(known, model, scope, blocks, awaited)
         if known is not None:
             return _orm_event(known, blocks)
         method = func.attr
-        qualname = model.qualname(func, scope)
+        qualname = model.qualname(func, scope) if maybe_pymilvus else None
         if qualname in ("pymilvus.utility.drop_collection", "pymilvus.utility.has_collection"):
             arg = argument(call, qualname.removeprefix("pymilvus."), "collection_name")
             op = "drop" if qualname.endswith("drop_collection") else "neutral"
@@ -254,7 +261,7 @@ def classify_call(
                 arg = argument(call, f"MilvusClient.{method}", "collection_name")
                 name = model.string(arg, scope)
             return Event("load", "other", method, name, call, func.value, blocks, awaited)
-    else:
+    elif maybe_pymilvus:
         qualname = model.qualname(func, scope)
         if qualname == "pymilvus.Collection":
             value = model.value_of(call, scope)
@@ -303,11 +310,26 @@ def _orm_event(known: MethodCall, blocks) -> Event:
     return Event(op, "orm", method, known.owner.name, known.call, known.call.func.value, blocks)
 
 
+# Expressions whose value_of follows a name to what it is bound to (a literal, too).
+_NAMED_VALUES = frozenset({ast.Name, ast.Await, ast.NamedExpr})
+
+
 def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | None:
     """A client, collection or collection name handed to code we cannot see may be loaded there."""
     for arg in [*call.args, *(kw.value for kw in call.keywords)]:
-        if isinstance(arg, ast.Starred):
+        arg_type = type(arg)
+        if arg_type is ast.Starred:
             arg = arg.value
+            arg_type = type(arg)
+        if arg_type is ast.Constant:
+            if isinstance(arg.value, str):
+                return Event("escape", "other", "name", arg.value, call, None, blocks)
+            continue
+        if arg_type is ast.Attribute or arg_type is ast.Call:
+            if not model.may_be_pymilvus(arg, scope):
+                continue  # nothing of it resolves (a string held by `self.x` does: maybe)
+        elif arg_type not in _NAMED_VALUES:
+            continue  # an operator, subscript, display, ...: value_of knows nothing of it
         value = model.value_of(arg, scope)
         # `method` of an escape says what escaped: "client", "collection" or "name".
         if value.kind in ("client", "collection"):
