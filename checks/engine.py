@@ -210,6 +210,7 @@ class Context:
         self.blocks: tuple[Block, ...] = ()
         self.diagnostics: list[Diagnostic] = []
         self._shared: dict[object, object] = {}
+        self._collections = None
 
     def shared(self, factory):
         """One instance per file of an analysis several rules use. Asked for in a rule's
@@ -223,9 +224,12 @@ class Context:
     def collections(self):
         """The module's collection model (checks.collection): ask for it in `__init__`, query it
         once the module is done (`visit_flow` of the module)."""
-        from checks.collection import CollectionModel
+        found = self._collections
+        if found is None:
+            from checks.collection import CollectionModel
 
-        return self.shared(CollectionModel)
+            found = self._collections = self.shared(CollectionModel)
+        return found
 
     # Shortcuts rules use all the time, resolved in the current scope.
     def value_of(self, expr: ast.AST):
@@ -313,6 +317,9 @@ _STATEMENTS = frozenset(
 )
 _EXIT = object()  # on the traversal's stack: the end of a flow
 _NOT_ROUTED = object()
+# For each rule set (its visit_Call methods' call_names and pymilvus_only, in order): for each
+# call name, the positions of the visit_Call methods it goes to, with their pymilvus_only.
+_CALL_ROUTES: dict[tuple, dict[str | None, tuple[tuple[int, bool], ...]]] = {}
 
 
 def _routes(visitors) -> tuple[list | None, list | None]:
@@ -363,13 +370,24 @@ class Traversal:
                 else:
                     self.handlers.setdefault(node_type, []).append(handler)
         self.attribute_handlers = _routes(attribute_visitors)
+        self.call_routes = _CALL_ROUTES.setdefault(
+            tuple((names, only_pymilvus) for _, names, only_pymilvus in self.call_visitors), {}
+        )
         self.flow_handlers = [rule.visit_flow for rule in rules if hasattr(rule, "visit_flow")]
 
-    def _call_handlers(self, name: str | None) -> tuple[list, list] | None:
+    def _call_handlers(self, name: str | None) -> tuple[list | None, list | None]:
+        # Which visitors a name goes to depends on the rule set only: worked out once per
+        # process (by position in call_visitors), then bound to this file's visitors.
+        chosen = self.call_routes.get(name)
+        if chosen is None:
+            chosen = self.call_routes[name] = tuple(
+                (position, only_pymilvus)
+                for position, (_, names, only_pymilvus) in enumerate(self.call_visitors)
+                if names is None or name in names
+            )
+        visitors = self.call_visitors
         found = self.call_handlers[name] = _routes(
-            (handler, only_pymilvus)
-            for handler, names, only_pymilvus in self.call_visitors
-            if names is None or name in names
+            (visitors[position][0], only_pymilvus) for position, only_pymilvus in chosen
         )
         return found
 

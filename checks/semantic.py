@@ -147,7 +147,8 @@ class SemanticModel:
         self._values: dict[tuple[int, int], Value] = {}  # value_of, by (expression, scope) id
         self._qualnames: dict[tuple[int, int], str | None] = {}
         self._method_calls: dict[tuple[int, int], MethodCall | None] = {}
-        self._loops: dict[tuple[int, str], tuple[ast.expr, Scope]] | None = None
+        # Loops binding a plain name: (scope id, name) -> (what it iterates, its scope).
+        self._loops: dict[tuple[int, str], tuple[ast.expr, Scope]] = {}
         _DefinitionCollector(self).collect(tree, self.module_scope)
         # Answers given while the definitions were still being collected may be incomplete.
         self._values.clear()
@@ -368,13 +369,6 @@ class SemanticModel:
         is written in, when that loop is the name's only binding in `scope`; else None."""
         if len(scope.defs.get(name.id, ())) != 1:
             return None
-        if self._loops is None:  # asked rarely: built on the first question
-            self._loops = {
-                (id(where), node.target.id): (node.iter, where)
-                for node, where in self.nodes
-                if type(node) in (ast.For, ast.AsyncFor, ast.comprehension)
-                and isinstance(node.target, ast.Name)
-            }
         return self._loops.get((id(scope), name.id))
 
     def binding(self, expr: ast.AST, scope: Scope) -> tuple[ast.AST, Scope] | None:
@@ -604,6 +598,8 @@ class _DefinitionCollector:
             self._assign(node.target, None, scope)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             self._assign(node.target, None, scope)
+            if isinstance(node.target, ast.Name):
+                self.model._loops[(id(scope), node.target.id)] = (node.iter, scope)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             # AsyncMilvusClient.__aenter__ returns the client itself (what `as` binds).
             for item in node.items:

@@ -79,6 +79,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
+        self.collections = ctx.collections
         self.time_field: tuple[ast.Call, str] | None = None  # the first one, and its name
         self.partitioned = False
 
@@ -118,7 +119,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     def _time_field(self, node: ast.Call) -> tuple[ast.Call, str] | None:
         """A field definition (the collection model reads it) with a time-like name and type."""
-        field = self.ctx.collections.field_definition(node, self.ctx.scope)
+        field = self.collections.field_definition(node, self.ctx.scope)
         if (
             field is None
             or not isinstance(field.dtype, str)
