@@ -312,20 +312,23 @@ _CONDITIONAL_FIELDS: dict[type, frozenset[str]] = {
     ast.Match: frozenset({"cases"}),
 }
 _SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+# Nodes whose children run in blocks of their own, or awaited (see Traversal._children).
+_OWN_BLOCKS = frozenset({*_CONDITIONAL_FIELDS, ast.Match, ast.BoolOp, ast.Await})
+_SPECIAL = _OWN_BLOCKS | _SCOPES
 _STATEMENTS = frozenset(
     node for node in vars(ast).values() if isinstance(node, type) and issubclass(node, ast.stmt)
 )
 _EXIT = object()  # on the traversal's stack: the end of a flow
 _NOT_ROUTED = object()
 # For each rule set (its visit_Call methods' call_names and pymilvus_only, in order): for each
-# call name, the positions of the visit_Call methods it goes to, with their pymilvus_only.
-_CALL_ROUTES: dict[tuple, dict[str | None, tuple[tuple[int, bool], ...]]] = {}
+# call name, the positions of the visit_Call methods it goes to (see _routes).
+_CALL_ROUTES: dict[tuple, dict[str | None, tuple[list | None, list | None]]] = {}
 
 
 def _routes(visitors) -> tuple[list | None, list | None]:
     """(every handler, the handlers of visitors that see more than pymilvus' nodes) of
-    (handler, pymilvus_only) pairs; the same list twice when none is left out, so that the
-    traversal asks no question; None for no handler."""
+    (handler, pymilvus_only) pairs; the same list twice when none is left out; None for no
+    handler."""
     visitors = list(visitors)
     everything = [handler for handler, _ in visitors] or None
     others = [handler for handler, only_pymilvus in visitors if not only_pymilvus] or None
@@ -378,17 +381,21 @@ class Traversal:
     def _call_handlers(self, name: str | None) -> tuple[list | None, list | None]:
         # Which visitors a name goes to depends on the rule set only: worked out once per
         # process (by position in call_visitors), then bound to this file's visitors.
-        chosen = self.call_routes.get(name)
-        if chosen is None:
-            chosen = self.call_routes[name] = tuple(
+        positions = self.call_routes.get(name)
+        if positions is None:
+            positions = self.call_routes[name] = _routes(
                 (position, only_pymilvus)
                 for position, (_, names, only_pymilvus) in enumerate(self.call_visitors)
                 if names is None or name in names
             )
+        every, others = positions
         visitors = self.call_visitors
-        found = self.call_handlers[name] = _routes(
-            (visitors[position][0], only_pymilvus) for position, only_pymilvus in chosen
-        )
+        everything = [visitors[p][0] for p in every] if every is not None else None
+        if others is not every:
+            others = [visitors[p][0] for p in others] if others is not None else None
+        else:
+            others = everything
+        found = self.call_handlers[name] = (everything, others)
         return found
 
     def run(self, tree: ast.Module) -> None:
@@ -445,7 +452,22 @@ class Traversal:
                 ctx.scope, ctx.blocks, ctx.statement = scope, blocks, statement
                 for handle in visitors:
                     handle(node)
-            if CHILD_FIELDS[node_type] != ():
+            fields = CHILD_FIELDS[node_type]
+            if fields and node_type not in _SPECIAL:
+                # The common case inline (see _children): each child in this node's blocks.
+                start = len(stack)
+                for name, many in fields:
+                    value = getattr(node, name)
+                    if many:
+                        stack += [
+                            (item, scope, flow, blocks, statement, False)
+                            for item in value
+                            if item is not None
+                        ]
+                    elif value is not None:
+                        stack.append((value, scope, flow, blocks, statement, False))
+                stack[start:] = stack[start:][::-1]  # popped in source order
+            elif fields != ():
                 stack.extend(reversed(self._children(node, scope, flow, blocks, statement)))
 
     def _children(self, node, scope, flow, blocks, statement) -> list[tuple]:
@@ -457,12 +479,24 @@ class Traversal:
             fields = fields_holding_nodes(node)
         if node_type in _SCOPES:
             return self._scope_children(node, scope, flow, blocks, statement)
+        children: list[tuple] = []
+        if node_type not in _OWN_BLOCKS:  # most nodes: every child in the node's own blocks
+            for name, many in fields:
+                value = getattr(node, name)
+                if many:
+                    children += [
+                        (item, scope, flow, blocks, statement, False)
+                        for item in value
+                        if item is not None
+                    ]
+                elif value is not None:
+                    children.append((value, scope, flow, blocks, statement, False))
+            return children
         conditional = _CONDITIONAL_FIELDS.get(node_type)
         # Each item of a match's cases, and each operand of `and`/`or` but the first, runs
         # only on some paths: a block of its own.
         branches = node_type is ast.Match or node_type is ast.BoolOp
         awaited = node_type is ast.Await
-        children: list[tuple] = []
         for name, many in fields:
             value = getattr(node, name)
             inner = blocks

@@ -503,10 +503,18 @@ class _DefinitionCollector:
                 continue
             if node_type in recorded_types:
                 record(node, scope)
-            if CHILD_FIELDS[node_type] != ():
-                children = _children(node)
-                if children:
-                    stack.extend([(child, scope) for child in children[::-1]])
+            fields = CHILD_FIELDS[node_type]
+            if fields:  # _children, inline: this loop runs for every node of the module
+                start = len(stack)
+                for name, many in fields:
+                    value = getattr(node, name)
+                    if many:
+                        stack += [(child, scope) for child in value if child is not None]
+                    elif value is not None:
+                        stack.append((value, scope))
+                stack[start:] = stack[start:][::-1]  # popped in source order
+            elif fields is None:
+                stack.extend([(child, scope) for child in _children(node)[::-1]])
 
     def _open_scope(self, node: ast.AST, parent: Scope) -> list[tuple[ast.AST, Scope]]:
         model = self.model
@@ -557,7 +565,16 @@ class _DefinitionCollector:
         return UNKNOWN
 
     def _record(self, node: ast.AST, scope: Scope) -> None:
-        if isinstance(node, ast.Import):
+        node_type = type(node)
+        # Calls and subscripts first: most of the recorded nodes are one or the other.
+        if node_type is ast.Call:
+            func = node.func
+            if type(func) is ast.Attribute and func.attr in _MUTATORS:
+                self._mutates(func.value)
+        elif node_type is ast.Subscript:
+            if type(node.ctx) is not ast.Load:
+                self._mutates(node.value)
+        elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "pymilvus" or alias.name.startswith("pymilvus."):
                     self.model.mentions_pymilvus = True
@@ -617,14 +634,6 @@ class _DefinitionCollector:
             scope.define(node.name, UNKNOWN)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             scope.define(node.rest, UNKNOWN)
-        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            self._mutates(node.value)
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _MUTATORS
-        ):
-            self._mutates(node.func.value)
 
     def _mutates(self, expr: ast.AST) -> None:
         while isinstance(expr, (ast.Subscript, ast.Attribute)):
