@@ -37,6 +37,7 @@ class DefaultConsistencyRead(Rule):
     code = "MV009"
     name = "read-after-write-default-consistency"
     severity = "warning"
+    call_names = frozenset({"sleep"})
     fix = "safe"
     fixer = ReadWithStrongConsistency
 

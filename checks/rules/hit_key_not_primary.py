@@ -16,6 +16,7 @@ class HitKeyNotPrimary(Rule):
     code = "MV137"
     name = "hit-key-not-primary"
     severity = "error"
+    call_names = frozenset({"get"})
     pymilvus = ">=2.4"
     editions = frozenset({"2026.11"})
 

@@ -22,6 +22,7 @@ class IteratorPageClosed(Rule):
     code = "MV151"
     name = "iterator-page-closed"
     severity = "error"
+    call_names = frozenset({"close"})
     fix = "safe"
     fixer = CloseTheIterator
     editions = frozenset({"2026.11"})

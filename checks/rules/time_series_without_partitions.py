@@ -80,6 +80,8 @@ class TimeSeriesWithoutPartitions(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.collections = ctx.collections
+        if "ttl" not in ctx.source:
+            self.visit_Constant = None  # no TTL property can be set: no constant to look at
         self.time_field: tuple[ast.Call, str] | None = None  # the first one, and its name
         self.partitioned = False
 
