@@ -101,3 +101,117 @@ def test_whether_an_orm_module_is_on_milvus_lite_is_worked_out_once():
     model.nodes = CountedWalks(model.nodes)
     assert all(flow._orm_on_milvus_lite(model) for _ in range(50))
     assert walks == 1
+
+
+# --- routing: which visitors see which nodes ---------------------------------------------------
+
+ROUTED = """
+import re
+import numpy as np
+from pymilvus import MilvusClient as MC, DataType
+
+client = MC("demo.db")
+name = "docs"
+
+class Store:
+    def __init__(self):
+        self.client = MC("demo.db")
+
+    def find(self, q):
+        return self.client.search(name, [q])
+
+client.search(name, [[0.1]])
+re.search("a", name)
+np.array([1]).tolist()
+clients = [client]
+clients[0].search(name, [[0.1]])
+name.upper()
+print(DataType.INT64)
+"""
+
+
+def _seen(source: str, *visitor_classes) -> list:
+    from checks.engine import Context, Options, Traversal
+    from checks.semantic import SemanticModel
+
+    tree = ast.parse(source)
+    ctx = Context(SemanticModel(tree), source, Options())
+    visitors = [cls(ctx) for cls in visitor_classes]
+    Traversal(ctx, visitors).run(tree)
+    return visitors
+
+
+def _recorder(only_pymilvus: bool, names=None):
+    from checks.rules.base import Rule
+
+    class Recorder(Rule):
+        code, name, severity = "MV000", "recorder", "info"
+        pymilvus_only = only_pymilvus
+        call_names = names
+
+        def __init__(self, ctx):
+            super().__init__(ctx)
+            self.calls, self.attributes = [], []
+
+        def visit_Call(self, node):
+            self.calls.append(ast.unparse(node.func))
+
+        def visit_Attribute(self, node):
+            self.attributes.append(ast.unparse(node))
+
+    return Recorder
+
+
+def test_a_pymilvus_only_visitor_sees_what_may_be_pymilvus_and_nothing_else():
+    routed, everything = _seen(ROUTED, _recorder(True), _recorder(False))
+    assert routed.calls == ["MC", "MC", "self.client.search", "client.search"]
+    assert routed.attributes == [
+        "self.client", "self.client.search", "self.client", "client.search", "DataType.INT64"
+    ]  # fmt: skip
+    # Aliases, `self` and pymilvus imports pass; re, numpy, subscripts and literals do not.
+    assert everything.calls == [
+        "MC", "MC", "self.client.search", "client.search", "re.search", "np.array([1]).tolist",
+        "np.array", "clients[0].search", "name.upper", "print",
+    ]  # fmt: skip
+
+
+def test_call_names_and_pymilvus_only_both_apply():
+    (searches,) = _seen(ROUTED, _recorder(True, frozenset({"search"})))
+    assert searches.calls == ["self.client.search", "client.search"]
+
+
+def test_a_visitor_switched_off_in_init_is_never_called():
+    from checks.rules.base import Rule
+
+    class NoNames(Rule):
+        code, name, severity = "MV000", "no-names", "info"
+
+        def __init__(self, ctx):
+            super().__init__(ctx)
+            self.visit_Name = None  # this module needs none
+
+        def visit_Name(self, node):
+            raise AssertionError("switched off")
+
+    _seen(ROUTED, NoNames)
+
+
+def test_routing_changes_no_finding_of_any_rule_example(monkeypatch):
+    """Rule.pymilvus_only is a promise that the rule finds nothing in other nodes: every rule
+    example gives the same findings with every node routed to every visitor."""
+    from checks.engine import Options
+    from checks.rules import ALL_RULES
+    from checks.rules.base import example_source
+    from checks.semantic import SemanticModel
+
+    sources = [
+        example_source(getattr(example, "code", example))
+        for rule in ALL_RULES
+        for example in [*rule.VALID, *rule.INVALID]
+    ]
+    options = [Options(pymilvus_version=v) for v in ("2.4", "3.0")]
+    routed = [check_source(s, o) for s in sources for o in options]
+    monkeypatch.setattr(SemanticModel, "may_be_pymilvus", lambda self, expr, scope: True)
+    unrouted = [check_source(s, o) for s in sources for o in options]
+    assert routed == unrouted
+    assert sum(len(r.diagnostics) for r in routed) > len(sources)  # the examples do report
