@@ -137,6 +137,17 @@ def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnost
     if "pymilvus" not in source:
         return []  # nothing imports pymilvus (or pymilvus_orm): no rule can resolve a call
     model = SemanticModel(tree)
+    try:
+        return _run_rules(tree, model, source, options)
+    finally:
+        # Break the check's reference cycles (shared analyses hold the context, class scopes
+        # their methods' scopes), so that reference counting frees the tree and the models
+        # when the check returns: left to the cyclic collector, they cost a walk over every
+        # node (a tenth of a CLI run). tests/test_engine_walk.py keeps checks free of cycles.
+        model.release()
+
+
+def _run_rules(tree: ast.Module, model: SemanticModel, source: str, options: Options):
     if not model.mentions_pymilvus:
         return []
     rules = enabled_rules(options.edition, options.pymilvus_version, options.select, options.ignore)
@@ -144,9 +155,12 @@ def check_tree(tree: ast.Module, source: str, options: Options) -> list[Diagnost
         return []
     api.use(options.pymilvus_version)  # the release checks.api.current() answers for
     ctx = Context(model, source, options)
-    Traversal(ctx, [rule(ctx) for rule in rules]).run(tree)
-    lines = ctx.lines
-    kept = [d for d in ctx.diagnostics if not _suppressed(d, lines)]
+    try:
+        Traversal(ctx, [rule(ctx) for rule in rules]).run(tree)
+        lines, diagnostics = ctx.lines, ctx.diagnostics
+    finally:
+        vars(ctx).clear()  # the shared analyses (and the rules) hold the context: a cycle
+    kept = [d for d in diagnostics if not _suppressed(d, lines)]
     kept.sort(key=Diagnostic.sort_key)
     return kept
 

@@ -155,6 +155,13 @@ class SemanticModel:
         self._qualnames.clear()
         self._method_calls.clear()
 
+    def release(self) -> None:
+        """Unlink the scopes (a class's `self.x` definitions hold its methods' scopes, which
+        hold the class's), once the check is done: see engine.check_tree."""
+        for scope in self.scopes.values():
+            scope.parent = None
+            scope.self_attrs.clear()
+
     # --- lookups -------------------------------------------------------------------------
 
     def scope_of(self, node: ast.AST) -> Scope:

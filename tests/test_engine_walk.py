@@ -215,3 +215,35 @@ def test_routing_changes_no_finding_of_any_rule_example(monkeypatch):
     unrouted = [check_source(s, o) for s in sources for o in options]
     assert routed == unrouted
     assert sum(len(r.diagnostics) for r in routed) > len(sources)  # the examples do report
+
+
+def test_a_check_leaves_no_reference_cycles():
+    """A check's tree and models are freed by reference counting when it returns: garbage in
+    cycles would wait for the cyclic collector, which then walks every node of it again (a
+    tenth of a CLI run). A new cycle (an object holding what holds it) shows up here: break it
+    in `SemanticModel.release` or where the check ends (engine.check_tree)."""
+    import gc
+
+    from checks.rules import ALL_RULES
+    from checks.rules.base import example_source
+
+    sources = [SYNTAX] + [
+        example_source(getattr(example, "code", example))
+        for rule in ALL_RULES
+        for example in (*rule.VALID, *rule.INVALID)
+    ]
+    for source in sources:  # first use: lazy imports and caches
+        check_source(source)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for source in sources:
+            check_source(source)
+        gc.collect()
+        kinds = sorted({type(o).__qualname__ for o in gc.garbage})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert kinds == []

@@ -197,6 +197,8 @@ class Filters:
         try:
             use.parsed = parse(text.text, self.dialect)
         except ExprSyntaxError as error:
+            # Kept without traceback and context: their frames would hold the check in a cycle.
+            error.__traceback__ = error.__context__ = None
             use.error = error
         return use
 
