@@ -57,8 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"where results are cached (env {CACHE_ENV}; default: {CACHE_DIRECTORY}/ in the "
         "project's root)",
     )
-    parser.add_argument("--version", action="version", version=f"milvus-cto {_version()}")
+    parser.add_argument("--version", action=_ShowVersion)
     return parser
+
+
+class _ShowVersion(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata costs ~20 ms a run)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        kwargs.update(nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"milvus-cto {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
