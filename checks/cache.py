@@ -1,19 +1,25 @@
-"""The CLI's per-file result cache: a second run over unchanged files reads its results.
+"""The CLI's result cache: a second run over unchanged files reads its results.
 
 Where and how to turn it off, as ruff does it: `.milvus_cto_cache/` in the project's root (the
 directory of the pyproject.toml that configures the run, else the working directory), made
 with a `.gitignore` of `*` and a `CACHEDIR.TAG`; `--no-cache` (or `MILVUS_CTO_NO_CACHE=1`)
 turns it off, `--cache-dir DIR` (or `MILVUS_CTO_CACHE_DIR`) moves it.
 
-An entry is one file's result (its findings, or its one-line error) under a key that covers
-everything that result depends on: the file's bytes and path, the options (edition, target
-pymilvus version, select, ignore, severities), the Python version (the ast differs between
-releases) and the checker's own code (every file of the `checks` package, by content). Change
-any of them and the key changes, so a stale result is never served. Entries are written to a
-temporary file and renamed into place: concurrent runs never read half an entry, and one that
-does not read back as a result is a miss. Entries are JSON, never pickle: a cache directory can
-arrive with a cloned repository, and reading it must not run anything. Each checker version
-writes a directory of its own and removes the other versions' when it makes it.
+As ruff does too, one file holds the results of a project's files under one set of settings
+(a *pack*: read once at the start of a run, written once at its end when anything changed),
+not one file per result: creating and renaming a file per result cost more than reading the
+results. A pack is named by everything a result depends on besides the file itself: the
+options (edition, target pymilvus version, select, ignore, severities) and the project; it
+sits in a directory named by the Python version (the ast differs between releases) and the
+checker's own code (every file of the `checks` package, by content). Each of its entries is
+one file's result (its findings, or its one-line error) under the file's absolute path, with
+a digest of the bytes it was computed from: a file whose bytes differ is checked again, so a
+stale result is never served. Packs are written to a temporary file and renamed into place,
+merged with what another run wrote meanwhile: concurrent runs never read half a pack, and at
+worst one run's new results are lost (checked again next time). An entry or pack that does
+not read back as results is a miss. Packs are JSON, never pickle: a cache directory can arrive
+with a cloned repository, and reading it must not run anything. Each checker version writes a
+directory of its own and removes the other versions' when it makes it.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -34,10 +39,15 @@ from checks.engine import FileResult, Options
 DIRECTORY_NAME = ".milvus_cto_cache"
 ENV_DIRECTORY = "MILVUS_CTO_CACHE_DIR"
 ENV_OFF = "MILVUS_CTO_NO_CACHE"
-MAX_ENTRY_BYTES = 1_000_000
+MAX_PACK_BYTES = 256_000_000  # a pack larger than this is not read (all misses, then rewritten)
 _VERSION_LENGTH = 24  # hex digits of a version directory's name
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The result cache of milvus-cto.\n"
 _FIELDS = ("code", "name", "severity", "message", "line", "column", "end_line", "end_column")
+
+
+def content_digest(data: bytes) -> str:
+    """What a cached result is tied to: the digest of the bytes it was computed from."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 @cache
@@ -58,16 +68,21 @@ def checker_version() -> str:
 
 
 class ResultCache:
-    """Results by key, in one version directory of a cache directory."""
+    """The results of one project's files under one set of settings: `get` and `put` by
+    path and bytes, `save` once at the end of a run."""
 
-    def __init__(self, root: Path, options: Options):
+    def __init__(self, root: Path, options: Options, project: str = ""):
         self.root = root
         self.directory = root / checker_version()
         settings = {k: getattr(options, k) for k in options.__slots__ if k != "version_source"}
-        self._salt = json.dumps(settings, sort_keys=True, default=str).encode()
+        settings["project"] = os.path.abspath(project) if project else ""
+        name = json.dumps(settings, sort_keys=True, default=str).encode()
+        self.pack = self.directory / (hashlib.blake2b(name, digest_size=16).hexdigest() + ".json")
+        self._entries: dict[str, list] = _read_pack(self.pack)
+        self._new: dict[str, list] = {}
 
     @classmethod
-    def open(cls, root: Path, options: Options) -> ResultCache | None:
+    def open(cls, root: Path, options: Options, project: str = "") -> ResultCache | None:
         """The cache in `root`, made if missing; None when it cannot be used (read-only, or a
         path that is a symbolic link or someone else's: never write through those)."""
         try:
@@ -75,49 +90,55 @@ class ResultCache:
             made = _mkdir(root / checker_version())
         except OSError:
             return None
-        self = cls(root, options)
+        self = cls(root, options, project)
         if made:
             self._remove_other_versions()
         return self
 
-    def key(self, path: str, data: bytes) -> str:
-        digest = hashlib.blake2b(self._salt, digest_size=20)
-        digest.update(b"\0" + os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(data)
-        return digest.hexdigest()
-
-    def get(self, key: str, path: str) -> FileResult | None:
-        try:
-            fd = os.open(self.directory / key, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        except OSError:
+    def get(self, path: str, data: bytes) -> FileResult | None:
+        """The result kept for this file with exactly these bytes, else None."""
+        entry = self._entries.get(os.path.abspath(path))
+        if not isinstance(entry, list) or len(entry) != 3:
+            return None
+        digest, error, rows = entry
+        if digest != content_digest(data):
             return None
         try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                return _decode(handle.read(MAX_ENTRY_BYTES), path)
-        except (OSError, ValueError, TypeError, KeyError):
+            return _decode(error, rows, path)
+        except (ValueError, TypeError):
             return None
 
-    def put(self, key: str, result: FileResult) -> None:
-        entry = {
-            "error": result.error,
-            "diagnostics": [
-                [*(getattr(d, f) for f in _FIELDS), d.fix, d.hint, d.edition, d.cell]
-                for d in result.diagnostics
-            ],
-        }
+    def put(self, path: str, digest: str, result: FileResult) -> None:
+        """Keep `result`, computed from bytes whose `content_digest` is `digest`."""
+        rows = [
+            [*(getattr(d, f) for f in _FIELDS), d.fix, d.hint, d.edition, d.cell]
+            for d in result.diagnostics
+        ]
+        self._new[os.path.abspath(path)] = [digest, result.error, rows]
+
+    def save(self) -> None:
+        """Write the pack when this run added results: over what another run may have written
+        since it was read, less the files that no longer exist."""
+        if not self._new:
+            return
+        entries = {**_read_pack(self.pack), **self._new}
+        for path in [p for p in entries if p not in self._new]:
+            if not os.path.isfile(path):
+                del entries[path]
+        import tempfile
+
         try:
-            fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=".entry-")
+            fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=".pack-")
         except OSError:
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, separators=(",", ":"))
-            os.replace(temporary, self.directory / key)
+                json.dump({"files": entries}, handle, separators=(",", ":"))
+            os.replace(temporary, self.pack)
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        self._entries, self._new = entries, {}
 
     def _remove_other_versions(self) -> None:
         import shutil
@@ -137,14 +158,31 @@ class ResultCache:
                 shutil.rmtree(entry.path, ignore_errors=True)
 
 
+def _read_pack(path: Path) -> dict[str, list]:
+    """The entries of a pack; {} when there is none or it is not one (damaged, foreign, a
+    link, too large). Entries are checked one by one when used."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return {}
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PACK_BYTES:
+                return {}
+            pack = json.loads(handle.read(MAX_PACK_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    files = pack.get("files") if isinstance(pack, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
 # The type of each column of a stored diagnostic: _FIELDS, then fix, hint, edition, cell.
 _TYPES = (str, str, str, str, int, int, int, int, str, (str, type(None)), str, (int, type(None)))
 
 
-def _decode(data: bytes, path: str) -> FileResult:
-    """The result an entry holds; ValueError for anything else (a damaged or foreign file)."""
-    entry = json.loads(data)
-    error, rows = entry["error"], entry["diagnostics"]
+def _decode(error, rows, path: str) -> FileResult:
+    """The result an entry holds; ValueError for anything else (a damaged or foreign entry)."""
     if not (error is None or isinstance(error, str)) or not isinstance(rows, list):
         raise ValueError("not a cache entry")
     diagnostics = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from checks.cache import DIRECTORY_NAME as CACHE_DIRECTORY
 from checks.cache import ENV_DIRECTORY as CACHE_ENV
 from checks.cache import ENV_OFF as CACHE_OFF
-from checks.cache import ResultCache
+from checks.cache import ResultCache, content_digest
 from checks.config import ConfigError, load_config, resolve_options
 from checks.engine import MAX_SOURCE_BYTES, FileResult, Options, preload
 from checks.sources import check_bytes, iter_files, mentions_milvus
@@ -170,13 +170,15 @@ def open_cache(args: argparse.Namespace, config, options: Options) -> ResultCach
     cache directory cannot be used."""
     if args.no_cache or os.environ.get(CACHE_OFF, "").lower() in ("1", "true", "yes"):
         return None
+    project = config.project_dir or os.getcwd()
     root = args.cache_dir or os.environ.get(CACHE_ENV)
-    root = Path(root) if root else Path(config.project_dir or Path.cwd()) / CACHE_DIRECTORY
-    return ResultCache.open(root, options)
+    root = Path(root) if root else Path(project) / CACHE_DIRECTORY
+    return ResultCache.open(root, options, project)
 
 
 def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) -> list[FileResult]:
-    """Each file's result, in order: from the cache, else checked (over processes when many)."""
+    """Each file's result, in order: from the cache, else checked (over processes when many);
+    the cache keeps what was checked."""
     results: list[FileResult | None] = [None] * len(files)
     todo = []
     for index, (path, explicit) in enumerate(files):
@@ -185,35 +187,44 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
             todo.append(index)
         else:
             results[index] = found
+    for index, (digest, result) in zip(todo, _check_all(files, todo, options), strict=True):
+        results[index] = result
+        if cache is not None and digest is not None:
+            cache.put(result.path, digest, result)
+    if cache is not None:
+        cache.save()
+    return results
+
+
+def _check_all(files: list[tuple[Path, bool]], todo: list[int], options: Options):
+    """(digest of the bytes checked, result) of each file of `todo`, in order."""
     if len(todo) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        for index in todo:
-            results[index] = check_file(*files[index], options, cache)
-        return results
+        return [check_file(*files[index], options) for index in todo]
     from concurrent.futures import ProcessPoolExecutor
 
     preload(options)  # before the fork: the workers inherit it
     # Biggest first, in small chunks, so that no worker is left with a big file at the end.
-    todo.sort(key=lambda index: -_size(files[index][0]))
+    order = sorted(range(len(todo)), key=lambda n: -_size(files[todo[n]][0]))
+    checked: list = [None] * len(todo)
     pool = ProcessPoolExecutor(initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
         chunk = max(1, len(todo) // ((os.cpu_count() or 2) * 16))
-        checked = pool.map(
+        results = pool.map(
             check_file,
-            [files[i][0] for i in todo],
-            [files[i][1] for i in todo],
+            [files[todo[n]][0] for n in order],
+            [files[todo[n]][1] for n in order],
             [options] * len(todo),
-            [cache] * len(todo),
             chunksize=chunk,
         )
-        for index, result in zip(todo, checked, strict=True):
-            results[index] = result
+        for n, result in zip(order, results, strict=True):
+            checked[n] = result
     except BaseException:  # interrupted: stop the workers now, not after their chunks
         for process in list((pool._processes or {}).values()):
             process.kill()
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    return results
+    return checked
 
 
 def _terminated(signum, frame):
@@ -257,19 +268,18 @@ def cached_result(path: Path, explicit: bool, cache) -> FileResult | None:
     data = read_input(path, explicit)
     if isinstance(data, FileResult):
         return data
-    return cache.get(cache.key(str(path), data), str(path))
+    return cache.get(str(path), data)
 
 
-def check_file(path: Path, explicit: bool, options: Options, cache=None) -> FileResult:
+def check_file(path: Path, explicit: bool, options: Options) -> tuple[str | None, FileResult]:
+    """A file's result, with the digest of the bytes it was checked from (None: not read)."""
     data = read_input(path, explicit)
     if isinstance(data, FileResult):
-        return data
+        return None, data
     result = check_bytes(data, str(path), options)
     for diagnostic in result.diagnostics:
         diagnostic.fix_data = {}  # for the fixers only, which find their own (checks.fixes)
-    if cache is not None:
-        cache.put(cache.key(str(path), data), result)
-    return result
+    return content_digest(data), result
 
 
 def _size(path: Path) -> int:

@@ -56,8 +56,16 @@ def run(capsys, *args: str) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
-def entries(directory: Path) -> list[Path]:
-    return [p for p in directory.rglob("*") if p.is_file() and p.parent != directory]
+def packs(directory: Path) -> list[Path]:
+    return [p for p in directory.rglob("*.json") if p.parent != directory]
+
+
+def entries(directory: Path) -> dict[str, list]:
+    """The cached results in a cache directory, by file path."""
+    found: dict[str, list] = {}
+    for pack in packs(directory):
+        found.update(json.loads(pack.read_bytes())["files"])
+    return found
 
 
 def test_a_second_run_reads_every_result_from_the_cache(project, capsys, checks_run):
@@ -107,11 +115,31 @@ def test_what_a_result_depends_on_is_in_its_key(project, capsys, checks_run, mon
     # Severity overrides (config only) and anything else Options holds.
     from checks.engine import Options
 
-    keys = {
-        result_cache.ResultCache(project, options).key(bad, BAD.encode())
+    packs = {
+        result_cache.ResultCache(project, options, str(project)).pack
         for options in (Options(), Options(severity={"MV102": "info"}), Options(select=("MV1",)))
     }
-    assert len(keys) == 3
+    assert len(packs) == 3
+    assert result_cache.ResultCache(project, Options(), str(project / "pkg")).pack not in packs
+
+
+def test_a_run_keeps_one_entry_per_file_and_forgets_deleted_files(project, capsys, checks_run):
+    run(capsys, str(project))
+    directory = project / result_cache.DIRECTORY_NAME
+    bad, fine = str(project / "pkg" / "bad.py"), str(project / "pkg" / "fine.py")
+    assert sorted(entries(directory)) == [bad, fine]
+    # Checking one file keeps the other's result; a changed file replaces its entry.
+    Path(bad).write_text(BAD + "# changed\n")
+    run(capsys, bad)
+    assert sorted(entries(directory)) == [bad, fine] and len(packs(directory)) == 1
+    checks_run.clear()
+    run(capsys, str(project))
+    assert checks_run == []
+    # A file that is gone leaves the pack at the next write.
+    os.remove(fine)
+    Path(bad).write_text(BAD)
+    run(capsys, str(project))
+    assert sorted(entries(directory)) == [bad]
 
 
 def test_a_new_checker_version_starts_afresh_and_removes_the_old_results(
@@ -169,19 +197,41 @@ def test_cache_dir_and_its_environment_variable(project, tmp_path, capsys, monke
 
 @pytest.mark.parametrize(
     "damage",
+    [b"", b"not json", b"[]", b'{"files": []}', b'{"files": {"x": 1}}', b"[" * 100_000],
+)
+def test_a_damaged_pack_is_a_miss(project, capsys, checks_run, damage):
+    expected = run(capsys, str(project))
+    for pack in packs(project / result_cache.DIRECTORY_NAME):
+        pack.write_bytes(damage)
+    checks_run.clear()
+    assert run(capsys, str(project)) == expected
+    assert sorted(checks_run) == ["bad.py", "fine.py"]
+    checks_run.clear()
+    assert run(capsys, str(project)) == expected  # rewritten whole
+    assert checks_run == []
+
+
+@pytest.mark.parametrize(
+    "damage",
     [
-        b"",
-        b"not json",
-        b'{"error": null}',
-        b'{"error": 3, "diagnostics": []}',
-        b'{"error": null, "diagnostics": [["MV102", "x", "error", "m", "1", 1, 1, 1, "safe", null, "", null]]}',
-        b'{"error": null, "diagnostics": [[]]}',
+        "not a list",
+        ["digest only"],
+        [None, 3, []],
+        [None, None, [["MV102", "x", "error", "m", "1", 1, 1, 1, "safe", None, "", None]]],
+        [None, None, [[]]],
+        [None, None, {}],
     ],
 )
 def test_a_damaged_entry_is_a_miss(project, capsys, checks_run, damage):
     expected = run(capsys, str(project))
-    for entry in entries(project / result_cache.DIRECTORY_NAME):
-        entry.write_bytes(damage)
+    for pack in packs(project / result_cache.DIRECTORY_NAME):
+        files = json.loads(pack.read_bytes())["files"]
+        for path, (digest, *_) in files.items():
+            if isinstance(damage, list) and len(damage) == 3:
+                files[path] = [digest, *damage[1:]]  # the right digest, a damaged result
+            else:
+                files[path] = damage
+        pack.write_text(json.dumps({"files": files}))
     checks_run.clear()
     assert run(capsys, str(project)) == expected
     assert sorted(checks_run) == ["bad.py", "fine.py"]
@@ -213,5 +263,6 @@ def test_concurrent_runs_agree_and_leave_no_temporary_files(project, tmp_path):
     outputs = {process.communicate(timeout=300)[0] for process in runs}
     assert len(outputs) == 1
     assert len(json.loads(outputs.pop())["files"]) == 73
-    names = [p.name for p in entries(tmp_path / "shared")]
-    assert len(names) == 72 and not [n for n in names if n.startswith(".entry-")]
+    assert len(entries(tmp_path / "shared")) == 72
+    leftovers = [p for p in (tmp_path / "shared").rglob("*") if p.name.startswith(".pack-")]
+    assert leftovers == []
