@@ -377,6 +377,18 @@ def load_settings(path: str) -> Settings:
     wrong so that the user and Claude are told (see `with_settings_notice`).
     """
 
+    from checks import versions
+    from checks.hook_state import TomlMemo
+
+    versions.toml_memo = memo = TomlMemo()
+    try:
+        return _load_settings(path)
+    finally:
+        versions.toml_memo = None
+        memo.close()
+
+
+def _load_settings(path: str) -> Settings:
     from checks.config import Config, ConfigError, load_config, resolve_options, unknown_codes
     from checks.diagnostic import SEVERITY_RANK
 

@@ -5,6 +5,9 @@ each one once per file, code and line text per session), and which fixes autofix
 PreToolUse (the model never sees an `updatedInput`, so PostToolUse tells it). Hooks of one
 session can run concurrently (several tool calls in one turn), hence the lock.
 
+The hooks also keep parsed TOML files there (`TomlMemo`): a project's pyproject.toml is read
+on every edit, and parsing it cost more than the memo.
+
 The files live in a private directory: `$CLAUDE_PLUGIN_DATA/hook-state/` when the plugin runs,
 else `milvus-cto/hook-state/` in the user's cache directory, else `milvus-cto-<uid>` in the temp
 dir. Whichever it is, the last directory is created with mode 0700 in one step, and used only
@@ -18,8 +21,6 @@ is damaged (not JSON, or JSON of the wrong shape) is replaced.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import re
@@ -96,6 +97,8 @@ def locked_state(session_id: str) -> Iterator[dict]:
             )
         except OSError as exc:
             raise StateError(f"state lock unusable: {exc.strerror or exc}") from None
+        import fcntl  # here, not at the top: the TOML memo needs no lock (nor hashlib)
+
         with os.fdopen(lock, "w"):
             fcntl.flock(lock, fcntl.LOCK_EX)
             state = _read(name, directory)
@@ -149,7 +152,85 @@ def take_fixes(session_id: str, tool_use_id: str) -> str | None:
     return entry["report"] if entry else None
 
 
+TOML_MEMO = "toml-memo.json"  # no session has this name: session ids are UUIDs
+TOML_MEMO_ENTRIES = 16
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen by its mtime
+
+
+class TomlMemo:
+    """Parsed TOML files by path and identity (device, inode, size, mtime, ctime), for
+    checks.versions.read_toml. A file whose identity differs is parsed again, so nothing stale
+    is served; a file modified in the last two seconds is not kept (it could change again
+    within the same timestamp: git's "racily clean" files). Only data JSON keeps exactly is
+    kept (a TOML date or time is not). Without a usable state directory it keeps nothing."""
+
+    def __init__(self) -> None:
+        self._directory: int | None = None
+        self._entries: dict | None = None
+        self._changed = False
+
+    def _open(self) -> dict:
+        if self._entries is None:
+            self._entries = {}
+            try:
+                self._directory = open_private_dir(state_dir())
+            except StateError:
+                return self._entries
+            entries = _read_json(TOML_MEMO, self._directory).get("files")
+            self._entries = entries if isinstance(entries, dict) else {}
+        return self._entries
+
+    def get(self, path: str, identity: tuple) -> dict | None:
+        entry = self._open().get(path)
+        if (
+            isinstance(entry, dict)
+            and entry.get("identity") == list(identity)
+            and isinstance(entry.get("data"), dict)
+        ):
+            return entry["data"]
+        return None
+
+    def put(self, path: str, identity: tuple, data: dict) -> None:
+        entries = self._open()
+        if self._directory is None or time.time_ns() - identity[3] < RACY_NS:
+            return
+        try:
+            if json.loads(json.dumps(data)) != data:  # NaN, or what JSON turns into another type
+                return
+        except (TypeError, ValueError):  # dates and times
+            return
+        entries.pop(path, None)
+        entries[path] = {"identity": list(identity), "data": data}
+        for old in list(entries)[:-TOML_MEMO_ENTRIES]:
+            del entries[old]
+        self._changed = True
+
+    def close(self) -> None:
+        if self._directory is None:
+            return
+        try:
+            if self._changed:
+                _write(TOML_MEMO, self._directory, {"files": self._entries})
+        except OSError:
+            pass  # a memo that cannot be written costs the next run a parse
+        finally:
+            os.close(self._directory)
+            self._directory = None
+
+
+def _read_json(name: str, directory: int) -> dict:
+    try:
+        fd = os.open(name, os.O_RDONLY | _NO_FOLLOW, dir_fd=directory)
+        with open(fd, encoding="utf-8") as f:
+            found = json.load(f)
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def _digest(key: str) -> str:
+    import hashlib
+
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
@@ -163,13 +244,7 @@ def _exists(name: str, directory: int) -> bool:
 
 def _read(name: str, directory: int) -> dict:
     """The state, each part checked for its shape: what is damaged starts empty again."""
-    try:
-        fd = os.open(name, os.O_RDONLY | _NO_FOLLOW, dir_fd=directory)
-        with open(fd, encoding="utf-8") as f:
-            state = json.load(f)
-    except (OSError, ValueError, RecursionError):
-        state = {}
-    state = state if isinstance(state, dict) else {}
+    state = _read_json(name, directory)
     reported = state.get("reported")
     if not isinstance(reported, list) or not all(isinstance(k, str) for k in reported):
         reported = []

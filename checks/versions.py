@@ -183,19 +183,48 @@ def read_text(path: str) -> str:
         return handle.read()
 
 
-def _toml_mentioning_pymilvus(path: str) -> dict | None:
-    """A TOML file parsed only when it mentions pymilvus (tomllib costs ~8 ms on a hook run)."""
-    try:
-        text = read_text(path)
-    except (OSError, UnicodeDecodeError):
+# The hooks set this to a memo of parsed TOML files kept between their runs
+# (checks.hook_state.TomlMemo): importing tomllib and parsing a pyproject.toml that names
+# pymilvus was ~6% of a hook's instructions. None: parse every time.
+toml_memo = None
+
+
+class NotToml(ValueError):
+    """tomllib's TOMLDecodeError, catchable without importing tomllib."""
+
+
+def read_toml(path: str, needle: str) -> dict | None:
+    """The TOML file at `path`, parsed; None when its text does not contain `needle` (there is
+    nothing in it for us: no parse). Raises OSError or UnicodeDecodeError when it cannot be
+    read, NotToml when it is not TOML."""
+    with open(path, encoding="utf-8") as handle:
+        info = os.fstat(handle.fileno())  # of the bytes read: the memo's key
+        text = handle.read()
+    if needle not in text:
         return None
-    if "pymilvus" not in text:
-        return None
+    memo = toml_memo
+    identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    found = memo.get(path, identity) if memo is not None else None
+    if found is not None:
+        return found
     import tomllib
 
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        raise NotToml(str(exc)) from None
+    if memo is not None:
+        memo.put(path, identity, data)
+    return data
+
+
+def _toml_mentioning_pymilvus(path: str) -> dict | None:
+    """A TOML file parsed only when it mentions pymilvus (tomllib costs ~8 ms on a hook run)."""
+    try:
+        return read_toml(path, "pymilvus")
+    except (OSError, UnicodeDecodeError):
+        return None
+    except NotToml as exc:
         raise PinFileError(f"{path}: not valid TOML: {exc}") from None
 
 

@@ -612,6 +612,81 @@ def test_a_pymilvus_edit_imports_no_module_that_only_costs_start_up_time(plugin,
     assert sorted(imported & {*SLOW_TO_IMPORT, "libcst", "pydantic", "mcp", "pymilvus"}) == []
 
 
+def test_a_pyproject_naming_pymilvus_is_parsed_once_not_per_edit(plugin, tmp_path):
+    """The hook keeps parsed TOML in its state directory (hook_state.TomlMemo): the next edit
+    imports no tomllib (nor typing, which tomllib imports)."""
+    pyproject = plugin.project / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "app"\ndependencies = ["pymilvus>=2.6"]\n')
+    an_hour_ago = time.time() - 3600  # not "racily clean": see hook_state.RACY_NS
+    os.utime(pyproject, (an_hour_ago, an_hour_ago))
+    pre = plugin.payload("pretooluse-write", file_path=app_path(plugin), content=SEARCH_BEFORE_LOAD)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from checks.hook import main\n"
+        "code = main()\n"
+        "open(sys.argv[2], 'w').write('\\n'.join(sys.modules))\n"
+    )
+    imported = []
+    for run in range(2):
+        listing = tmp_path / f"modules-{run}.txt"
+        result = subprocess.run(
+            [sys.executable, "-S", "-P", "-c", script, str(ROOT), str(listing)],
+            input=json.dumps(pre).encode(),
+            capture_output=True,
+            cwd=plugin.project,
+            env=plugin.env,
+        )
+        assert b"MV001" in result.stdout, result.stderr
+        imported.append(set(listing.read_text().split()))
+    assert "tomllib" in imported[0]
+    assert sorted(imported[1] & {"tomllib", *SLOW_TO_IMPORT}) == []
+
+
+def test_the_toml_memo_never_serves_a_changed_file(tmp_path, monkeypatch):
+    import tomllib
+
+    from checks.hook import load_settings
+
+    monkeypatch.setenv("CLAUDE_PLUGIN_DATA", str(tmp_path / "data"))
+    parsed = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(text) or real(text))
+    project = tmp_path / "project"
+    project.mkdir()
+    pyproject = project / "pyproject.toml"
+    app = str(project / "app.py")
+
+    def pin(version: str, *, backdate: float | None = 3600.0) -> None:
+        pyproject.write_text(
+            f'[project]\ndependencies = ["pymilvus=={version}"]\n'
+            '[tool.milvus-cto]\nignore = ["MV001"]\n'
+        )
+        if backdate is not None:
+            when = time.time() - backdate
+            os.utime(pyproject, (when, when))
+
+    def settings():
+        from checks import config
+
+        config._load.cache_clear()  # as in a new hook process
+        return load_settings(app).options
+
+    pin("2.4.15")
+    assert settings().pymilvus_version == "2.4.15" and len(parsed) == 1  # one parse, two uses
+    options = settings()
+    assert (options.pymilvus_version, options.ignore, len(parsed)) == ("2.4.15", ("MV001",), 1)
+    # Same size and the same mtime, written again: only the inode change time tells.
+    mtime = pyproject.stat().st_mtime_ns
+    pin("2.5.18", backdate=None)
+    os.utime(pyproject, ns=(mtime, mtime))
+    assert settings().pymilvus_version == "2.5.18" and len(parsed) == 2
+    # Changed just now: parsed at each reading (config, then pins), and not kept: it could
+    # change again within one mtime tick.
+    pin("2.6.1", backdate=None)
+    assert settings().pymilvus_version == "2.6.1" and len(parsed) == 4
+    assert settings().pymilvus_version == "2.6.1" and len(parsed) == 6
+
+
 def test_an_edit_that_does_not_mention_pymilvus_still_sees_the_file_on_disk(plugin):
     from checks.hook import may_concern_pymilvus
 
