@@ -165,16 +165,29 @@ def _run_rules(tree: ast.Module, model: SemanticModel, source: str, options: Opt
     return kept
 
 
+# What a check imports on first use, besides the rules and the API model: every module of the
+# filter language and of the collection model, and the stdlib modules they import when used.
+# tests/test_engine_walk.py checks that nothing else is left to import after `preload`.
+_LAZY_PACKAGES = ("checks.expr", "checks.collection")
+_LAZY_STDLIB = ("difflib",)
+
+
 def preload(options: Options) -> None:
     """Load now what checks under `options` would load on first use: the rules, the target
-    release's API model, the filter parser. The CLI calls this before it forks its workers,
+    release's API model, the models' modules. The CLI calls this before it forks its workers,
     which then share it instead of each loading it again."""
+    import importlib
+    import os
+
     enabled_rules(options.edition, options.pymilvus_version, options.select, options.ignore)
     api.release(options.pymilvus_version)
-    import checks.expr.mistakes
-    import checks.expr.parser
-    import checks.expr.semantics
-    import checks.expr.source  # noqa: F401
+    for package in _LAZY_PACKAGES:
+        for directory in importlib.import_module(package).__path__:
+            for name in sorted(os.listdir(directory)):
+                if name.endswith(".py") and name != "__init__.py":
+                    importlib.import_module(f"{package}.{name[:-3]}")
+    for name in _LAZY_STDLIB:
+        importlib.import_module(name)
 
 
 @cache

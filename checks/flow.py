@@ -15,6 +15,27 @@ from checks.record import Record
 from checks.semantic import Scope, SemanticModel, has_star_kwargs
 from checks.signatures import MethodCall, argument, positional_or_keyword
 
+# What this module works out about a whole module, by model, then by the function that works
+# it out: rules ask for it per event, and a walk of the module per event is quadratic in its
+# size. Entries go with their model.
+_PER_MODULE: WeakKeyDictionary[SemanticModel, dict] = WeakKeyDictionary()
+
+
+def per_module(work_out):
+    """`work_out(model)`, worked out once per module."""
+
+    def once(model: SemanticModel):
+        answers = _PER_MODULE.get(model)
+        if answers is None:
+            answers = _PER_MODULE[model] = {}
+        if work_out not in answers:
+            answers[work_out] = work_out(model)
+        return answers[work_out]
+
+    once.__name__, once.__doc__ = work_out.__name__, work_out.__doc__
+    return once
+
+
 # What each MilvusClient / ORM method does to the collection it names.
 READS = frozenset({"search", "query", "get", "hybrid_search", "search_iterator", "query_iterator"})
 WRITES = frozenset({"insert", "upsert", "delete"})
@@ -180,17 +201,10 @@ def certainly_runs(model: SemanticModel, event: Event) -> bool:
     return True
 
 
-_DECIDERS: WeakKeyDictionary[SemanticModel, dict[int, ast.AST]] = WeakKeyDictionary()
-
-
+@per_module
 def _deciding_nodes(model: SemanticModel) -> dict[int, ast.AST]:
-    """The nodes whose parts run only on some paths, by id (built once per module)."""
-    found = _DECIDERS.get(model)
-    if found is None:
-        found = _DECIDERS[model] = {
-            id(node): node for node, _ in model.nodes if isinstance(node, _DECIDING)
-        }
-    return found
+    """The nodes whose parts run only on some paths, by id."""
+    return {id(node): node for node, _ in model.nodes if isinstance(node, _DECIDING)}
 
 
 _DECIDING = (ast.If, ast.IfExp, ast.Match, ast.BoolOp, ast.Try, ast.TryStar)
@@ -355,25 +369,19 @@ def on_milvus_lite(model: SemanticModel, scope: Scope, event: Event) -> bool:
     return False
 
 
-_ORM_LITE: WeakKeyDictionary[SemanticModel, bool] = WeakKeyDictionary()
-
-
+@per_module
 def _orm_on_milvus_lite(model: SemanticModel) -> bool:
-    """Every `connections.connect` of the module has a Milvus Lite URI (worked out once per
-    module: rules ask for each ORM event, and a walk per event is quadratic in the file)."""
-    found = _ORM_LITE.get(model)
-    if found is None:
-        connects = [
-            (node, node_scope)
-            for node, node_scope in model.nodes
-            if isinstance(node, ast.Call)
-            and model.qualname(node.func, node_scope) == "pymilvus.connections.connect"
-        ]
-        found = _ORM_LITE[model] = bool(connects) and all(
-            _lite_uri(model.literal(_keyword_value(call, "uri"), node_scope))
-            for call, node_scope in connects
-        )
-    return found
+    """Every `connections.connect` of the module has a Milvus Lite URI."""
+    connects = [
+        (node, node_scope)
+        for node, node_scope in model.nodes
+        if isinstance(node, ast.Call)
+        and model.qualname(node.func, node_scope) == "pymilvus.connections.connect"
+    ]
+    return bool(connects) and all(
+        _lite_uri(model.literal(_keyword_value(call, "uri"), node_scope))
+        for call, node_scope in connects
+    )
 
 
 def _lite_uri(uri: object) -> bool:

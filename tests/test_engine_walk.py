@@ -4,6 +4,8 @@ answers each question once and ends on cycles."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -247,3 +249,24 @@ def test_a_check_leaves_no_reference_cycles():
         gc.garbage.clear()
         gc.enable()
     assert kinds == []
+
+
+def test_preload_leaves_a_check_nothing_to_import():
+    """The CLI preloads before it forks its workers: a module a check imports later is imported
+    again by every worker. Name what this lists in engine._LAZY_PACKAGES / _LAZY_STDLIB."""
+    code = (
+        "import sys\n"
+        "from checks.engine import Options, check_source, preload\n"
+        "from checks.rules import ALL_RULES\n"
+        "from checks.rules.base import example_source\n"
+        "sources = [example_source(getattr(example, 'code', example))\n"
+        "           for rule in ALL_RULES for example in (*rule.VALID, *rule.INVALID)]\n"
+        "preload(Options())\n"
+        "before = set(sys.modules)\n"
+        "for source in sources:\n"
+        "    check_source(source, Options())\n"
+        "print(' '.join(sorted(set(sys.modules) - before)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []
