@@ -324,8 +324,9 @@ def _orm_event(known: MethodCall, blocks) -> Event:
     return Event(op, "orm", method, known.owner.name, known.call, known.call.func.value, blocks)
 
 
-# Expressions whose value_of follows a name to what it is bound to (a literal, too).
-_NAMED_VALUES = frozenset({ast.Name, ast.Await, ast.NamedExpr})
+# Expressions whose value_of follows a name to what it is bound to (a literal, too: a name,
+# or `self.name` for a string a class keeps).
+_NAMED_VALUES = frozenset({ast.Name, ast.Attribute, ast.Await, ast.NamedExpr})
 
 
 def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | None:
@@ -339,9 +340,9 @@ def _escape_event(call, model: SemanticModel, scope: Scope, blocks) -> Event | N
             if isinstance(arg.value, str):
                 return Event("escape", "other", "name", arg.value, call, None, blocks)
             continue
-        if arg_type is ast.Attribute or arg_type is ast.Call:
+        if arg_type is ast.Call:
             if not model.may_be_pymilvus(arg, scope):
-                continue  # nothing of it resolves (a string held by `self.x` does: maybe)
+                continue  # nothing of it resolves
         elif arg_type not in _NAMED_VALUES:
             continue  # an operator, subscript, display, ...: value_of knows nothing of it
         value = model.value_of(arg, scope)

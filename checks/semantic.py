@@ -240,16 +240,23 @@ class SemanticModel:
         """Whether `value_of`, `qualname` or `method_call` could resolve `expr` (or a call of
         it) to anything pymilvus: each of them follows the chain of attributes, calls and
         awaits down to its first name, and resolves nothing unless that name is bound to a
-        pymilvus import or object, or is the method's `self`. Cheap, for routing."""
+        pymilvus import or object, or is the method's `self` and its attribute one
+        (`self.client`). Cheap, for routing."""
+        outer = None
         while True:
             expr_type = type(expr)
             if expr_type is ast.Attribute or expr_type is ast.Await or expr_type is ast.NamedExpr:
-                expr = expr.value
+                outer, expr = expr, expr.value
             elif expr_type is ast.Call:
-                expr = expr.func
+                outer, expr = expr, expr.func
             elif expr_type is ast.Name:
                 name = expr.id
-                return name == scope.self_name or self.lookup(name, scope).kind in _PYMILVUS_KINDS
+                if name != scope.self_name:
+                    return self.lookup(name, scope).kind in _PYMILVUS_KINDS
+                # `self.x...`: what `self.x` is assigned in the class decides (see _value_of).
+                return type(outer) is ast.Attribute and (
+                    self.value_of(outer, scope).kind in _PYMILVUS_KINDS
+                )
             else:
                 return False  # a subscript, literal or operator: never resolved
 
