@@ -73,10 +73,11 @@ class FieldRule(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.collections = ctx.collections
+        # Asked for every call: the model's method, looked up once.
+        self.field_definition = ctx.collections.field_definition
 
     def visit_Call(self, node: ast.Call) -> None:
-        field = self.collections.field_definition(node, self.ctx.scope)
+        field = self.field_definition(node, self.ctx.scope)
         if field is not None and not has_star_kwargs(node):
             self.judge_field(node, field)
 

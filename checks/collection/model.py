@@ -26,6 +26,9 @@ class CollectionModel:
     def __init__(self, ctx):
         self.ctx = ctx
         self.sources: list[ModuleReader] = [ctx.shared(ModuleReader)]
+        # Field definitions are read as written, by the module's own reader (rules ask for
+        # every call: the reader's method itself, not a wrapper).
+        self.field_definition = self.sources[0].field_definition
         self._answers: dict[tuple, Collection | None] = {}
         self._version: tuple[int, ...] = ()
 
@@ -59,11 +62,6 @@ class CollectionModel:
         if call.receiver == "Collection":
             return self.collection(call.owner.name, api="orm")
         return None
-
-    def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
-        """A `FieldSchema(...)` or `schema.add_field(...)` call read as a Field (None for other
-        calls, or when its name is not a literal); readable at any time."""
-        return self.sources[0].field_definition(call, scope)
 
     def names(self) -> set[str]:
         """Every collection name the module creates, indexes or sets properties of."""

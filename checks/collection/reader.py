@@ -111,8 +111,6 @@ class ModuleReader:
         self.builds_params = "prepare_index_params" in source or "IndexParams" in source
         if not self.builds_schemas:
             self.visit_Attribute = None  # the traversal then skips them (see visit_Attribute)
-        if not self.builds_params:
-            self.visit_Name = None
         self.version = 0  # bumped on every record: answers built before are stale
         self._fields: dict[int, Field | None] = {}  # field_definition, by call
         self.creations: list[_Creation] = []
@@ -134,6 +132,8 @@ class ModuleReader:
         self._params_names = (
             _names_bound_to(ctx.model, _PARAMS_FACTORIES) if self.builds_params else set()
         )
+        if not self._params_names:
+            self.visit_Name = None  # no name can hold index params: no read to record
 
     # --- fed by the traversal ----------------------------------------------------------------
 
@@ -533,6 +533,8 @@ class ModuleReader:
         )
 
     def field_definition(self, call: ast.Call, scope: Scope) -> Field | None:
+        """A `FieldSchema(...)` or `schema.add_field(...)` call read as a Field (None for other
+        calls, or when its name is not a literal); readable at any time (CollectionModel's)."""
         # Several rules ask about every call (checks.collection.checking.FieldRule): read once.
         key = id(call)
         if key not in self._fields:

@@ -79,7 +79,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.collections = ctx.collections
+        self.field_definition = ctx.collections.field_definition  # asked for every call
         if "ttl" not in ctx.source:
             self.visit_Constant = None  # no TTL property can be set: no constant to look at
         self.time_field: tuple[ast.Call, str] | None = None  # the first one, and its name
@@ -121,7 +121,7 @@ class TimeSeriesWithoutPartitions(Rule):
 
     def _time_field(self, node: ast.Call) -> tuple[ast.Call, str] | None:
         """A field definition (the collection model reads it) with a time-like name and type."""
-        field = self.collections.field_definition(node, self.ctx.scope)
+        field = self.field_definition(node, self.ctx.scope)
         if (
             field is None
             or not isinstance(field.dtype, str)
