@@ -342,6 +342,8 @@ _SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Clas
 # Nodes whose children run in blocks of their own, or awaited (see Traversal._children).
 _OWN_BLOCKS = frozenset({*_CONDITIONAL_FIELDS, ast.Match, ast.BoolOp, ast.Await})
 _SPECIAL = _OWN_BLOCKS | _SCOPES
+# Nodes with nothing below them (CHILD_FIELDS is empty) that many modules hold.
+_LEAVES = (ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue)
 _STATEMENTS = frozenset(
     node for node in vars(ast).values() if isinstance(node, type) and issubclass(node, ast.stmt)
 )
@@ -400,6 +402,9 @@ class Traversal:
                 else:
                     self.handlers.setdefault(node_type, []).append(handler)
         self.attribute_handlers = _routes(attribute_visitors)
+        # Names and constants are a third of a module's nodes and most rule sets visit none:
+        # then the walk does not stack them.
+        self.unvisited_leaves = frozenset(t for t in _LEAVES if t not in self.handlers)
         self.call_routes = _CALL_ROUTES.setdefault(
             tuple((names, only_pymilvus) for _, names, only_pymilvus in self.call_visitors), {}
         )
@@ -429,6 +434,7 @@ class Traversal:
         ctx, model = self.ctx, self.ctx.model
         by_type, flow_handlers = self.handlers, self.flow_handlers
         by_name, attribute_routes = self.call_handlers, self.attribute_handlers
+        unvisited = self.unvisited_leaves
         module_flow = Flow(model.module_scope, tree)
         # Stack entries: (node, scope, flow, blocks, statement, awaited) or (_EXIT, flow).
         stack: list[tuple] = [(_EXIT, module_flow)]
@@ -489,9 +495,9 @@ class Traversal:
                         stack += [
                             (item, scope, flow, blocks, statement, False)
                             for item in value
-                            if item is not None
+                            if item is not None and type(item) not in unvisited
                         ]
-                    elif value is not None:
+                    elif value is not None and type(value) not in unvisited:
                         stack.append((value, scope, flow, blocks, statement, False))
                 stack[start:] = stack[start:][::-1]  # popped in source order
             elif fields != ():
