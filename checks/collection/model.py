@@ -7,9 +7,7 @@ wants to judge while visiting and asks in `visit_flow` when `flow.node` is the `
 
 from __future__ import annotations
 
-import ast
-
-from checks.collection.facts import Collection, Field
+from checks.collection.facts import Collection
 from checks.collection.reader import ModuleReader, collection_key, receiver_key
 from checks.semantic import Scope
 from checks.signatures import MethodCall
