@@ -14,6 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
+from checks import workers
 from checks.cache import DIRECTORY_NAME as CACHE_DIRECTORY
 from checks.cache import ENV_DIRECTORY as CACHE_ENV
 from checks.cache import ENV_OFF as CACHE_OFF
@@ -198,50 +199,19 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
 
 def _check_all(files: list[tuple[Path, bool]], todo: list[int], options: Options):
     """(digest of the bytes checked, result) of each file of `todo`, in order."""
-    if len(todo) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+    processes = workers.processes_available()
+    if len(todo) < PARALLEL_THRESHOLD or processes < 2:
         return [check_file(*files[index], options) for index in todo]
-    from concurrent.futures import ProcessPoolExecutor
-
     preload(options)  # before the fork: the workers inherit it
-    # Biggest first, in small chunks, so that no worker is left with a big file at the end.
-    order = sorted(range(len(todo)), key=lambda n: -_size(files[todo[n]][0]))
-    checked: list = [None] * len(todo)
-    pool = ProcessPoolExecutor(initializer=_exit_with_parent, initargs=(os.getpid(),))
-    try:
-        chunk = max(1, len(todo) // ((os.cpu_count() or 2) * 16))
-        results = pool.map(
-            check_file,
-            [files[todo[n]][0] for n in order],
-            [files[todo[n]][1] for n in order],
-            [options] * len(todo),
-            chunksize=chunk,
-        )
-        for n, result in zip(order, results, strict=True):
-            checked[n] = result
-    except BaseException:  # interrupted: stop the workers now, not after their chunks
-        for process in list((pool._processes or {}).values()):
-            process.kill()
-        raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    return checked
+    # Biggest first, so that no process is left with a big file at the end.
+    order = sorted(todo, key=lambda index: -_size(files[index][0]))
+    checked = workers.run(lambda n: check_file(*files[order[n]], options), len(order), processes)
+    by_index = dict(zip(order, checked, strict=True))
+    return [by_index[index] for index in todo]
 
 
 def _terminated(signum, frame):
     raise SystemExit(128 + signum)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: end when the CLI is gone (killed with SIGKILL, nothing could stop us)."""
-    import threading
-    import time
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.25)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def read_input(path: Path, explicit: bool) -> bytes | FileResult:
