@@ -29,6 +29,7 @@ class CollectionModel:
         self.field_definition = self.sources[0].field_definition
         self._answers: dict[tuple, Collection | None] = {}
         self._version: tuple[int, ...] = ()
+        self._call_keys: dict[int, tuple[str | None, str]] = {}  # of_call: name and receiver
 
     def add_source(self, reader: ModuleReader) -> None:
         self.sources.append(reader)
@@ -55,8 +56,12 @@ class CollectionModel:
     def of_call(self, call: MethodCall, scope: Scope) -> Collection | None:
         """The collection a method call on a known client or ORM collection acts on."""
         if call.api == "client":
-            name = collection_key(self.ctx.model, call.argument("collection_name"), scope)
-            return self.collection(name, receiver=receiver_key(call.call.func.value))
+            # What the call names does not change as the module is read: worked out once.
+            keys = self._call_keys.get(id(call.call))
+            if keys is None:
+                name = collection_key(self.ctx.model, call.argument("collection_name"), scope)
+                keys = self._call_keys[id(call.call)] = (name, receiver_key(call.call.func.value))
+            return self.collection(keys[0], receiver=keys[1])
         if call.receiver == "Collection":
             return self.collection(call.owner.name, api="orm")
         return None

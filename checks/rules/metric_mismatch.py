@@ -91,7 +91,24 @@ class Search(Record):
 
 
 def read_search(ctx, call: ast.Call) -> Search | None:
-    """MilvusClient/AsyncMilvusClient `search(name, ...)` or ORM `Collection.search(...)`."""
+    """MilvusClient/AsyncMilvusClient `search(name, ...)` or ORM `Collection.search(...)`,
+    read once per call whichever rule asks first (MV103, MV104, MV152)."""
+    return ctx.shared(_Searches).of(call)
+
+
+class _Searches:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._read: dict[int, Search | None] = {}
+
+    def of(self, call: ast.Call) -> Search | None:
+        key = id(call)
+        if key not in self._read:
+            self._read[key] = _read_search(self.ctx, call)
+        return self._read[key]
+
+
+def _read_search(ctx, call: ast.Call) -> Search | None:
     search = ctx.method_call(call, "search")
     if search is None:
         return None
