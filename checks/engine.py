@@ -513,18 +513,6 @@ class Traversal:
         if node_type in _SCOPES:
             return self._scope_children(node, scope, flow, blocks, statement)
         children: list[tuple] = []
-        if node_type not in _OWN_BLOCKS:  # most nodes: every child in the node's own blocks
-            for name, many in fields:
-                value = getattr(node, name)
-                if many:
-                    children += [
-                        (item, scope, flow, blocks, statement, False)
-                        for item in value
-                        if item is not None
-                    ]
-                elif value is not None:
-                    children.append((value, scope, flow, blocks, statement, False))
-            return children
         conditional = _CONDITIONAL_FIELDS.get(node_type)
         # Each item of a match's cases, and each operand of `and`/`or` but the first, runs
         # only on some paths: a block of its own.
