@@ -82,17 +82,33 @@ def iter_files(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[tup
 
 
 def _walk(root: Path, exclude: tuple[str, ...]) -> Iterator[Path]:
+    """Python files and notebooks under `root`, depth first, sorted by name; directories and
+    files that are symbolic links are left out, as are unreadable directories."""
     patterns = exclude + _gitignore_patterns(root)
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(directory)
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIPPED_DIRS and not _excluded(here / d, root, patterns)
-        )
-        for name in sorted(filenames):
-            if name.endswith((*PYTHON_SUFFIXES, NOTEBOOK_SUFFIX)):
-                path = here / name
-                if not _excluded(path, root, patterns) and not path.is_symlink():
+    # os.scandir, not os.walk and pathlib: the entries know whether they are links without a
+    # stat each, and only the files yielded become Paths.
+    pending = [os.fspath(root)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subdirectories = []
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if entry.name not in SKIPPED_DIRS and not _excluded(
+                    Path(entry.path), root, patterns
+                ):
+                    subdirectories.append(entry.path)
+            elif entry.name.endswith((*PYTHON_SUFFIXES, NOTEBOOK_SUFFIX)):
+                path = Path(entry.path)
+                if not _excluded(path, root, patterns):
                     yield path
+        pending.extend(reversed(subdirectories))
 
 
 def _gitignore_patterns(root: Path) -> tuple[str, ...]:

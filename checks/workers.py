@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import signal
 import sys
 
@@ -43,6 +42,7 @@ def run(work, count: int, processes: int) -> list:
     children = min(processes, count) - 1
     if children < 1:
         return [work(i) for i in range(count)]
+    import pickle  # here: a run over few files (or a warm cache) never needs it
     import tempfile
 
     per_task = -(-count // _MAX_TASKS)
@@ -96,6 +96,8 @@ def _take_tasks(work, count: int, per_task: int, read_end: int):
 
 
 def _child(work, count: int, per_task: int, read_end: int, output, parent: int):
+    import pickle
+
     # Leaves with os._exit: no atexit handlers, no finalizers, they belong to the parent. An
     # exception (Ctrl-C, SIGTERM) ends it with 1, which the parent reports if it is running.
     try:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,7 @@ def test_a_new_checker_version_starts_afresh_and_removes_the_old_results(
     run(capsys, str(project))
     directory = project / result_cache.DIRECTORY_NAME
     (old,) = [p for p in directory.iterdir() if p.is_dir()]
-    monkeypatch.setattr(result_cache, "checker_version", lambda: "0" * 24)
+    monkeypatch.setattr(result_cache, "checker_version", lambda *_: "0" * 24)
     checks_run.clear()
     run(capsys, str(project))
     assert sorted(checks_run) == ["bad.py", "fine.py"]
@@ -170,6 +171,44 @@ def test_the_checker_version_covers_every_file_of_the_package(tmp_path, monkeypa
     first = version()
     (package / "api" / "data" / "pymilvus-3.0.2.api").write_text("two")
     assert version() != first
+    result_cache.checker_version.cache_clear()
+
+
+def test_the_checker_version_is_kept_by_file_identity_and_never_stale(tmp_path, monkeypatch):
+    """A run stats the package instead of hashing it while no file changed; a file rewritten
+    with the same size and mtime still counts as changed (its ctime moved)."""
+    package = tmp_path / "checks"
+    package.mkdir()
+    memo = tmp_path / "cache"
+    memo.mkdir()
+    monkeypatch.setattr(result_cache, "__file__", str(package / "cache.py"))
+    source = package / "rule.py"
+    hashed = []
+    real_blake2b = result_cache.hashlib.blake2b
+
+    def counting_blake2b(*args, **kwargs):
+        hashed.append(1)
+        return real_blake2b(*args, **kwargs)
+
+    monkeypatch.setattr(result_cache.hashlib, "blake2b", counting_blake2b)
+
+    def version() -> str:
+        result_cache.checker_version.cache_clear()  # as in a new process
+        return result_cache.checker_version(memo)
+
+    (package / "cache.py").write_text("")
+    source.write_text("one")
+    first = version()
+    assert not (memo / result_cache._VERSION_MEMO).exists()  # files changed just now: not kept
+    monkeypatch.setattr(result_cache, "_RACY_NS", 0)  # as if two seconds had passed
+    assert version() == first and (memo / result_cache._VERSION_MEMO).is_file()
+    hashed.clear()
+    assert version() == first and hashed == []  # from the memo
+    mtime = source.stat().st_mtime_ns
+    time.sleep(0.05)  # past the clock tick of the last write: the ctime moves
+    source.write_text("two")
+    os.utime(source, ns=(mtime, mtime))
+    assert version() != first and hashed
     result_cache.checker_version.cache_clear()
 
 
