@@ -31,6 +31,18 @@ class UsageError(Exception):
     pass
 
 
+class CheckedForFix(FileResult):
+    """--fix / --diff: a file's result with its findings' fix data and the digest of the bytes
+    checked (`checks.cache.content_digest`): the fixes start from this check when the file
+    still holds those bytes, instead of checking it again."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, result: FileResult, digest: str) -> None:
+        super().__init__(result.path, result.diagnostics, result.error)
+        self.digest = digest
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="milvus-cto",
@@ -138,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
             results = [check_bytes(data, name, options)]
     else:
         files = list(iter_files([Path(p) for p in args.paths], config.exclude))
-        results = check_files(files, options, open_cache(args, config, options))
+        fixing = args.fix or args.diff
+        results = check_files(files, options, open_cache(args, config, options), fixing)
     report_to = sys.stdout
     if args.fix or args.diff:
         results = apply_fixes(results, args, options, stdin=data)
@@ -177,9 +190,12 @@ def open_cache(args: argparse.Namespace, config, options: Options) -> ResultCach
     return ResultCache.open(root, options, project)
 
 
-def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) -> list[FileResult]:
+def check_files(
+    files: list[tuple[Path, bool]], options: Options, cache=None, fixing: bool = False
+) -> list[FileResult]:
     """Each file's result, in order: from the cache, else checked (over processes when many);
-    the cache keeps what was checked."""
+    the cache keeps what was checked. `fixing`: what was checked comes with its fix data and
+    digest (`CheckedForFix`), for the fixes to start from."""
     results: list[FileResult | None] = [None] * len(files)
     todo = []
     for index, (path, explicit) in enumerate(files):
@@ -188,24 +204,29 @@ def check_files(files: list[tuple[Path, bool]], options: Options, cache=None) ->
             todo.append(index)
         else:
             results[index] = found
-    for index, (digest, result) in zip(todo, _check_all(files, todo, options), strict=True):
+    checked = _check_all(files, todo, options, fixing)
+    for index, (digest, result) in zip(todo, checked, strict=True):
         results[index] = result
         if cache is not None and digest is not None:
             cache.put(result.path, digest, result)
+        if fixing and digest is not None and result.diagnostics:
+            results[index] = CheckedForFix(result, digest)
     if cache is not None:
         cache.save()
     return results
 
 
-def _check_all(files: list[tuple[Path, bool]], todo: list[int], options: Options):
+def _check_all(files: list[tuple[Path, bool]], todo: list[int], options: Options, fixing: bool):
     """(digest of the bytes checked, result) of each file of `todo`, in order."""
     processes = workers.processes_available()
     if len(todo) < PARALLEL_THRESHOLD or processes < 2:
-        return [check_file(*files[index], options) for index in todo]
+        return [check_file(*files[index], options, fixing) for index in todo]
     preload(options)  # before the fork: the workers inherit it
     # Biggest first, so that no process is left with a big file at the end.
     order = sorted(todo, key=lambda index: -_size(files[index][0]))
-    checked = workers.run(lambda n: check_file(*files[order[n]], options), len(order), processes)
+    checked = workers.run(
+        lambda n: check_file(*files[order[n]], options, fixing), len(order), processes
+    )
     by_index = dict(zip(order, checked, strict=True))
     return [by_index[index] for index in todo]
 
@@ -241,14 +262,18 @@ def cached_result(path: Path, explicit: bool, cache) -> FileResult | None:
     return cache.get(str(path), data)
 
 
-def check_file(path: Path, explicit: bool, options: Options) -> tuple[str | None, FileResult]:
-    """A file's result, with the digest of the bytes it was checked from (None: not read)."""
+def check_file(
+    path: Path, explicit: bool, options: Options, fixing: bool = False
+) -> tuple[str | None, FileResult]:
+    """A file's result, with the digest of the bytes it was checked from (None: not read);
+    the findings' fix data only when `fixing` (only the fixes read it)."""
     data = read_input(path, explicit)
     if isinstance(data, FileResult):
         return None, data
     result = check_bytes(data, str(path), options)
-    for diagnostic in result.diagnostics:
-        diagnostic.fix_data = {}  # for the fixers only, which find their own (checks.fixes)
+    if not fixing:
+        for diagnostic in result.diagnostics:
+            diagnostic.fix_data = {}
     return content_digest(data), result
 
 

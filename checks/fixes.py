@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     import libcst
 
-    from checks.engine import Options
+    from checks.engine import FileResult, Options
 
 MAX_ROUNDS = 8  # rounds (local fixes, or one whole-module rule) before giving up
 MAX_STEPS = 200  # module checks per rewrite, whatever happens
@@ -551,8 +551,12 @@ class _Rewrite:
         self.diagnostics: list[Diagnostic] = []
         self.applied: list[AppliedFix] = []
         self.rejected: set[tuple[str, str]] = set()
-        self.compiles = _compiles(source, path)
+        self.source = source
+        self._compiles_before: bool | None = None  # compiled only if some output does not
         self.steps = 0  # whole-module checks, the cost that matters on a big file
+        # The last checks, by code: a retry can come back to code already checked (the fixes
+        # left after the others were kept are the ones first tried with them).
+        self.checked: dict[str, object] = {}
         from checks.rules import RULES_BY_CODE
 
         self.rules_by_code = RULES_BY_CODE
@@ -675,10 +679,25 @@ class _Rewrite:
 
     # Shared by both ---------------------------------------------------------------------------
     def check(self, code: str):
-        from checks.engine import check_source
+        from checks import engine
 
-        self.steps += 1
-        return check_source(code, self.options, self.path)
+        found = self.checked.get(code)
+        if found is None:
+            self.steps += 1
+            found = engine.check_source(code, self.options, self.path)
+            if len(self.checked) >= 4:
+                del self.checked[next(iter(self.checked))]
+            self.checked[code] = found
+        return found
+
+    def compiles(self, code: str) -> bool:
+        """Whether the output compiles, where the input did (compiling a big module costs a
+        third of a check: the input is compiled only when an output does not)."""
+        if _compiles(code, self.path):
+            return True
+        if self._compiles_before is None:
+            self._compiles_before = _compiles(self.source, self.path)
+        return not self._compiles_before
 
     def passes(self, code: str, result, claimed: list[Diagnostic], before=None) -> bool:
         """Whether a rewrite of the code that had the findings `before` (by default the
@@ -689,7 +708,7 @@ class _Rewrite:
             result.error is None
             and len(_resolved(before, result.diagnostics, claimed)) == len(claimed)
             and not _new_errors(before, result.diagnostics)
-            and (not self.compiles or _compiles(code, self.path))
+            and self.compiles(code)
         )
 
     def keep(self, code: str, result, records: list[AppliedFix], unresolved) -> None:
@@ -975,13 +994,12 @@ def _fix_piece(lines: list[str], first: int, last: int, fixers: dict[type, list[
         running.append((fixer_class, fixer))
     module = cst.parse_module(lead + "".join(lines[first - 1 : last]))
     wrapper = _metadata.MetadataWrapper(module, unsafe_skip_copy=True)
-    if len(running) == 1:
-        code = wrapper.visit(running[0][1]).code
-    else:
-        metadata = wrapper.resolve_many([_metadata.PositionProvider])
-        for _, fixer in running:
-            fixer.metadata = metadata
-        code = wrapper.module.visit(_together()([f for _, f in running])).code
+    metadata = wrapper.resolve_many(
+        {p for _, fixer in running for p in fixer.get_inherited_dependencies()}
+    )
+    for _, fixer in running:
+        fixer.metadata = metadata
+    code = wrapper.module.visit(_together()([f for _, f in running])).code
     if not code.startswith(lead):
         raise ValueError("a fixer changed the line before its piece")
     applied, notes = [], []
@@ -993,41 +1011,93 @@ def _fix_piece(lines: list[str], first: int, last: int, fixers: dict[type, list[
 
 
 _TOGETHER: list[type] = []
+_ATTRIBUTE_HOOKS: dict[type, bool] = {}
 
 
 def _together() -> type:
-    """A transformer that runs several fixers in one pass: each sees every node, in order,
-    and each one's `leave_*` gets the node as the fixers before it left it."""
+    """A transformer that runs fixers in one pass: each sees every node, in order, and each
+    one's `leave_*` gets the node as the fixers before it left it.
+
+    libcst looks a visitor's hooks up by name at every node and every attribute of it; this
+    pass looks each fixer's up once per node type, skips the no-op hooks libcst's base class
+    defines for every node, and calls the per-attribute hooks (`visit_Call_func`) only of a
+    fixer that defines one: a third of the cost of a fix was that lookup. A node's children
+    are skipped only when every fixer's `visit_*` says so (returns False), as libcst does for
+    one visitor.
+    """
     if _TOGETHER:
         return _TOGETHER[0]
+    base = cst.CSTTransformer
+
+    def hooks(fixers, kind: str, node_type: type) -> list:
+        general = getattr(base, f"on_{kind}")
+        name = f"{kind}_{node_type.__name__}"
+        found = []
+        for fixer in fixers:
+            if getattr(type(fixer), f"on_{kind}") is not general:  # its own dispatch
+                found.append(getattr(fixer, f"on_{kind}"))
+            elif getattr(type(fixer), name, None) not in (None, getattr(base, name, None)):
+                found.append(getattr(fixer, name))
+        return found
 
     class Together(cst.CSTTransformer):
         def __init__(self, fixers):
             super().__init__()
             self.fixers = fixers
+            self.visits: dict[type, list] = {}
+            self.leaves: dict[type, list] = {}
+            self.attribute_fixers = [f for f in fixers if _attribute_hooks(type(f))]
 
         def on_visit(self, node):
-            for fixer in self.fixers:
-                fixer.on_visit(node)
-            return True
+            found = self.visits.get(type(node))
+            if found is None:
+                found = self.visits[type(node)] = hooks(self.fixers, "visit", type(node))
+            descend = len(found) < len(self.fixers)
+            for hook in found:
+                if hook(node) is not False:
+                    descend = True
+            return descend
 
         def on_visit_attribute(self, node, attribute):
-            for fixer in self.fixers:
+            for fixer in self.attribute_fixers:
                 fixer.on_visit_attribute(node, attribute)
 
         def on_leave_attribute(self, original_node, attribute):
-            for fixer in self.fixers:
+            for fixer in self.attribute_fixers:
                 fixer.on_leave_attribute(original_node, attribute)
 
         def on_leave(self, original_node, updated_node):
-            for fixer in self.fixers:
+            found = self.leaves.get(type(original_node))
+            if found is None:
+                found = hooks(self.fixers, "leave", type(original_node))
+                self.leaves[type(original_node)] = found
+            for hook in found:
                 if not isinstance(updated_node, cst.CSTNode):  # removed or flattened
                     break
-                updated_node = fixer.on_leave(original_node, updated_node)
+                updated_node = hook(original_node, updated_node)
             return updated_node
 
     _TOGETHER.append(Together)
     return Together
+
+
+def _attribute_hooks(cls: type) -> bool:
+    """Whether a fixer class has per-attribute hooks of its own (`visit_Call_func`)."""
+    found = _ATTRIBUTE_HOOKS.get(cls)
+    if found is None:
+        base = cst.CSTTransformer
+        found = (
+            cls.on_visit_attribute is not base.on_visit_attribute
+            or cls.on_leave_attribute is not base.on_leave_attribute
+            or any(
+                name.startswith(("visit_", "leave_"))
+                and name.count("_") > 1
+                and getattr(cls, name) is not getattr(base, name, None)
+                for name in dir(cls)
+            )
+        )
+        _ATTRIBUTE_HOOKS[cls] = found
+    return found
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines with their ends, as ast counts
@@ -1201,17 +1271,20 @@ def rewrite_source(
     rules: list[str] | None = None,
     unsafe: bool = False,
     path: str = "<snippet>",
+    checked: FileResult | None = None,
 ) -> RewriteResult:
     """Apply every applicable fix to `source` and report what changed and what is left.
 
     `rules` limits the fixes to these codes (or code prefixes); `remaining` lists every
     finding of the returned code under `options`. Unsafe fixes run only with `unsafe=True`.
-    Code with nothing to fix comes back byte-identical.
+    Code with nothing to fix comes back byte-identical. `checked` is the check of this very
+    `source` under these `options`, with its findings' fix data, when the caller has one (the
+    command line checked the file already): the rewrite starts from it instead of checking.
     """
-    from checks.engine import Options, check_source
+    from checks import engine
 
-    options = options or Options()
-    first = check_source(source, options, path)
+    options = options or engine.Options()
+    first = checked if checked is not None else engine.check_source(source, options, path)
     if first.error is not None:
         return RewriteResult(source, "", [], [], error=first.error)
     # libcst drops the last line end of a file that ends lines with CR only: fix it as LF
@@ -1267,6 +1340,7 @@ def fix_results(
     """
     import sys
 
+    from checks.cache import content_digest
     from checks.engine import FileResult
     from checks.rules import RULES_BY_CODE
 
@@ -1289,8 +1363,15 @@ def fix_results(
             print(f"milvus-cto: {result.path}: not fixed: {exc}", file=err)
             reported.append(result)
             continue
+        # The check to start from: the one just made, if it read these very bytes as Python
+        # (a notebook's findings are placed in its cells, not in the JSON text).
+        same = not result.path.endswith(".ipynb") and (
+            stdin is not None or getattr(result, "digest", None) == content_digest(data)
+        )  # `digest`: see checks.cli.CheckedForFix
         rewrite = (
-            rewrite_source(text, options, unsafe=unsafe, path=result.path)
+            rewrite_source(
+                text, options, unsafe=unsafe, path=result.path, checked=result if same else None
+            )
             if fixable
             else RewriteResult(text, "")
         )
