@@ -137,6 +137,10 @@ class Fixer:
     # A fixer whose edits reach past its findings' spans (other calls of the statement) takes
     # the top-level statement for itself when it shares a pass with other rules.
     whole: ClassVar[bool] = False
+    # A confined fixer acts only on nodes that hold one of its findings (the finding's node,
+    # the statements and blocks around it) and learns nothing from visiting other nodes: the
+    # pass skips the subtrees that hold no finding (most of a piece).
+    confined: ClassVar[bool] = False
     # How many lines the code this fixer sees starts after the module's first (a local fixer
     # sees pieces of it): `fix_data` positions are the module's (see `module_span`).
     shift: int = 0
@@ -254,6 +258,7 @@ class InsertStatementBefore(Fixer):
     key = "statement"
     description = "insert `{statement}`"
     inserts = True
+    confined = True
 
     def leave_Module(self, original_node, updated_node):
         return self.insert_before(
@@ -270,11 +275,12 @@ class ReplaceExpression(Fixer):
     """Replace the expression a diagnostic spans with `fix_data["replacement"]` (source text).
 
     The expression's own parentheses stay. A subclass may set `description` (a format string
-    over `old` and `new`).
+    over `old` and `new`), and sets `confined = False` if its hooks learn from other nodes.
     """
 
     description = "replace `{old}` with `{new}`"
     local = True
+    confined = True
 
     def on_leave(self, original_node, updated_node):
         updated_node = super().on_leave(original_node, updated_node)
@@ -971,6 +977,11 @@ def _by_range(diagnostics, ranges: dict[int, tuple[int, int]]) -> dict[int, list
     return found
 
 
+def _touches(a: Span, b: Span) -> bool:
+    """Whether two spans share a position, ends included."""
+    return (a[0], a[1]) <= (b[2], b[3]) and (b[0], b[1]) <= (a[2], a[3])
+
+
 def _overlap(a: Span, b: Span) -> bool:
     return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3])
 
@@ -1047,6 +1058,7 @@ def _together() -> type:
             self.visits: dict[type, list] = {}
             self.leaves: dict[type, list] = {}
             self.attribute_fixers = [f for f in fixers if _attribute_hooks(type(f))]
+            self.confined = all(fixer.confined for fixer in fixers)
 
         def on_visit(self, node):
             found = self.visits.get(type(node))
@@ -1056,7 +1068,13 @@ def _together() -> type:
             for hook in found:
                 if hook(node) is not False:
                     descend = True
-            return descend
+            return descend and (not self.confined or self.holds_finding(node))
+
+        def holds_finding(self, node) -> bool:
+            span = self.fixers[0].span(node)  # the fixers share the positions
+            return span is None or any(
+                _touches(span, pending) for fixer in self.fixers for pending in fixer.pending
+            )
 
         def on_visit_attribute(self, node, attribute):
             for fixer in self.attribute_fixers:
@@ -1108,6 +1126,11 @@ def _pieces(code: str, targets: list[Diagnostic]) -> list[tuple] | None:
     """(first line, last line, its targets, its `ast` statements) of each top-level statement
     holding targets, with the decorators, comments and blank lines above it (statements sharing
     a line count as one), or None if a target lies outside them all."""
+    with _collector_paused():  # the module's tree is made and freed in there
+        return _pieces_of(code, targets)
+
+
+def _pieces_of(code: str, targets: list[Diagnostic]) -> list[tuple] | None:
     import ast
     import bisect
 
@@ -1156,12 +1179,28 @@ def _new_errors(before: list[Diagnostic], after: list[Diagnostic], exempt: str =
     return bool(errors_after - errors_before)
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Build a big tree without the cyclic collector, as `check_source` does: it has no
+    cycles, and the collector would walk it again and again as it grows (on a 50,000-line
+    module, three times the cost of parsing it)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _compiles(source: str, path: str) -> bool:
     import ast
     import warnings
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _collector_paused():
             warnings.simplefilter("ignore")  # the checker reports; compiling only tests
             compile(source, path, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -21,6 +21,7 @@ class ReadWithStrongConsistency(Fixer):
     """Add `consistency_level="Strong"` to the read."""
 
     local = True
+    confined = True
 
     def leave_Call(self, original_node, updated_node):
         diagnostic = self.diagnostic_for(original_node)

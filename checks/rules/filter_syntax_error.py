@@ -18,6 +18,7 @@ class RewriteFilter(Fixer):
     """Replace a filter literal with the expression the detector rewrote (same quotes)."""
 
     local = True
+    confined = True
 
     def leave_SimpleString(self, original_node, updated_node):
         for diagnostic in self.diagnostics_within(original_node):

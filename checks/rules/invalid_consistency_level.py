@@ -16,6 +16,7 @@ class SpellConsistencyLevel(Fixer):
     """Replace a misspelt consistency level with the one name it can mean."""
 
     local = True
+    confined = True
 
     def leave_SimpleString(self, original_node, updated_node):
         diagnostic = self.diagnostic_for(original_node)

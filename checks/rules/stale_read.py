@@ -16,6 +16,7 @@ class ReadWithStrongConsistency(Fixer):
     """Replace the stale read's consistency level with "Strong"."""
 
     local = True
+    confined = True
 
     def leave_SimpleString(self, original_node, updated_node):
         return self._strong(original_node, updated_node)

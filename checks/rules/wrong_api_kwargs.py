@@ -74,6 +74,7 @@ class RenameKeyword(Fixer):
     """Rename the keyword to the one the receiver's API reads; the value stays as written."""
 
     local = True
+    confined = True
 
     def leave_Arg(self, original_node, updated_node):
         if original_node.keyword is None or not self.pending:
