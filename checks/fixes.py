@@ -758,6 +758,7 @@ class _Batch:
                 self.pieces.append((first, last))
         self.kept: dict[int, list[Diagnostic]] = {}  # piece index -> fixes that passed
         self.texts: dict[tuple[int, tuple[int, ...]], tuple] = {}
+        self.parsed: dict[tuple[int, int], Any] = {}  # libcst's tree of each piece
         self.refused: set[tuple[str, str]] = set()  # keys of fixes left out
         self.applied_before = list(rewrite.applied)
 
@@ -874,7 +875,7 @@ class _Batch:
             by_fixer: dict[type, list[Diagnostic]] = {}
             for diagnostic in fixes:
                 by_fixer.setdefault(self.rewrite.fixer_of(diagnostic), []).append(diagnostic)
-            self.texts[key] = _fix_piece(self.lines, first, last, by_fixer)
+            self.texts[key] = _fix_piece(self.lines, first, last, by_fixer, self.parsed)
         return self.texts[key]
 
     def splice(self, fixes: dict[int, list[Diagnostic]]):
@@ -986,9 +987,18 @@ def _overlap(a: Span, b: Span) -> bool:
     return (a[0], a[1]) < (b[2], b[3]) and (b[0], b[1]) < (a[2], a[3])
 
 
-def _fix_piece(lines: list[str], first: int, last: int, fixers: dict[type, list[Diagnostic]]):
+def _fix_piece(
+    lines: list[str],
+    first: int,
+    last: int,
+    fixers: dict[type, list[Diagnostic]],
+    parsed: dict[tuple[int, int], Any] | None = None,
+):
     """Run fixers on the module's lines `first`..`last`, parsed alone (the whole module when
-    they are all of it): (new text, [(diagnostic, description)], [(code, line, note)])."""
+    they are all of it): (new text, [(diagnostic, description)], [(code, line, note)]).
+
+    `parsed` keeps each piece's tree and positions for the next fixers of the same lines (a
+    batch tries a statement again with fewer fixes): libcst's trees are never changed."""
     # A piece other than the first is given a line before it, so that the comments above its
     # statement stay that statement's (libcst makes a module's leading comments its header),
     # as in the whole module.
@@ -1003,8 +1013,12 @@ def _fix_piece(lines: list[str], first: int, last: int, fixers: dict[type, list[
         fixer = _transformer_class(fixer_class)(copies)
         fixer.shift = shift
         running.append((fixer_class, fixer))
-    module = cst.parse_module(lead + "".join(lines[first - 1 : last]))
-    wrapper = _metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper = parsed.get((first, last)) if parsed is not None else None
+    if wrapper is None:
+        module = cst.parse_module(lead + "".join(lines[first - 1 : last]))
+        wrapper = _metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+        if parsed is not None:
+            parsed[(first, last)] = wrapper
     metadata = wrapper.resolve_many(
         {p for _, fixer in running for p in fixer.get_inherited_dependencies()}
     )

@@ -699,14 +699,14 @@ def test_fixing_a_big_file_costs_about_as_much_as_checking_it():
     assert fixed < 5 * checked, (fixed, checked)
 
 
-def fix_counting_work(monkeypatch, code: str, unsafe: bool = False):
-    """rewrite_source on `code`, counting the module checks it runs and the characters libcst
-    parses."""
+def count_work(monkeypatch) -> dict[str, int]:
+    """From now on, count the module checks (whoever asks: the command line, a rewrite) and
+    the characters libcst parses."""
     import checks.engine
-    from checks.fixes import cst, rewrite_source
+    from checks.fixes import cst
 
     counts = {"checks": 0, "parsed": 0}
-    check, parse = checks.engine.check_source, cst.parse_module
+    check, parse = checks.engine._check_source, cst.parse_module
 
     def counted_check(*args, **kwargs):
         counts["checks"] += 1
@@ -716,9 +716,25 @@ def fix_counting_work(monkeypatch, code: str, unsafe: bool = False):
         counts["parsed"] += len(source)
         return parse(source, *args, **kwargs)
 
-    monkeypatch.setattr(checks.engine, "check_source", counted_check)
+    monkeypatch.setattr(checks.engine, "_check_source", counted_check)
     monkeypatch.setattr(cst, "parse_module", counted_parse)
+    return counts
+
+
+def fix_counting_work(monkeypatch, code: str, unsafe: bool = False):
+    """rewrite_source on `code`, counting the module checks it runs and the characters libcst
+    parses."""
+    from checks.fixes import rewrite_source
+
+    counts = count_work(monkeypatch)
     return rewrite_source(code, unsafe=unsafe), counts
+
+
+# Module checks a rewrite of `fixable_module` costs after the first: a round of every local
+# fix, refused by MV140's rewrites; the round without them. (The MV140 fixes alone make the
+# code of the first attempt: not checked again.) With --unsafe-fixes, MV003's and MV101's
+# whole-module steps, one check each.
+FIX_CHECKS = {False: 2, True: 4}
 
 
 @pytest.mark.parametrize("unsafe", [False, True])
@@ -740,5 +756,45 @@ def test_fixing_costs_a_few_checks_whatever_the_number_of_fixes(monkeypatch, uns
         # libcst reads each top-level statement holding a fix a few times, not the module
         # once per fix (MV101's migration reads the whole module: with --unsafe-fixes, twice).
         assert counts["parsed"] < (4 if unsafe else 2) * len(code), counts
-    few, many = results[3][2]["checks"], results[30][2]["checks"]
-    assert many <= few <= 10, (few, many)  # one per fix (and round) would be hundreds
+        # The first check, then the rounds': one per fix (and round) would be hundreds.
+        assert counts["checks"] == 1 + FIX_CHECKS[unsafe], counts
+
+
+@pytest.mark.parametrize("mode", ["--diff", "--fix", "--fix --unsafe-fixes"])
+def test_the_command_line_fixes_from_its_own_check(tmp_path, monkeypatch, capsys, mode):
+    """--diff and --fix start from the check the command line made (its fix data kept for the
+    fixes): a 50,000-line module checked again before fixing paid a whole check more."""
+    from bench.corpus import fixable_module
+    from checks import cli
+
+    path = tmp_path / "jobs.py"
+    path.write_text(fixable_module(lines=30 * 120, units=30))
+    counts = count_work(monkeypatch)
+    assert cli.main([*mode.split(), "--no-cache", str(path)]) == 1
+    assert counts["checks"] == 1 + FIX_CHECKS["unsafe" in mode], counts
+    err = capsys.readouterr().err
+    fixed = 300 if "unsafe" in mode else 270
+    assert f"fixed {fixed} findings" in err or f"would fix {fixed} findings" in err, err
+
+
+def test_a_file_changed_after_its_check_is_fixed_from_a_new_one(tmp_path, monkeypatch, capsys):
+    """The fixes start from the command line's check only if the file still holds the bytes it
+    checked: another job written in between is checked, then fixed, too."""
+    from bench.corpus import fixable_module
+    from checks import cli
+
+    path = tmp_path / "jobs.py"
+    path.write_text(fixable_module(lines=3 * 120, units=3))
+    apply_fixes = cli.apply_fixes
+
+    def written_in_between(*args, **kwargs):
+        path.write_text(fixable_module(lines=4 * 120, units=4))
+        return apply_fixes(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "apply_fixes", written_in_between)
+    counts = count_work(monkeypatch)
+    assert cli.main(["--diff", "--no-cache", str(path)]) == 1
+    assert counts["checks"] == 2 + FIX_CHECKS[False], counts
+    out, err = capsys.readouterr()
+    assert "would fix 36 findings" in err, err  # 9 of each job's 12, as from a fresh check
+    assert out.count('+    client.load_collection("') == 4
