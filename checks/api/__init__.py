@@ -189,10 +189,11 @@ class ApiModel:
 
     def module_names(self, module: str) -> frozenset[str] | None:
         """The names `from <module> import X` can import; None for a module not modelled."""
-        names = self._get(f"module {module}")
-        if names is None or "*" in names:
-            return None
-        return frozenset(names)
+        key = f"names {module}"  # the set, made once (rules ask for each imported name)
+        if key not in self._entries:
+            names = self._get(f"module {module}")
+            self._entries[key] = None if names is None or "*" in names else frozenset(names)
+        return self._entries[key]
 
     def cls(self, name: str) -> ClassInfo | None:
         key = f"info {name}"

@@ -69,6 +69,7 @@ class Dialect(FrozenRecord):
 
 
 @cache
+@cache  # every check asks
 def dialect_for(version: str) -> Dialect:
     """The dialect of the release line a pymilvus version targets ("2.4.15", "2.5", "3.0")."""
     parts = version.split(".")
