@@ -128,6 +128,7 @@ class ModuleReader:
         self.params_loads: list[tuple[ast.Name, Scope]] = []  # every read of such a name
         self.properties: dict[str, list[tuple[ast.AST, Scope]]] = {}
         self._functions_by_scope: dict[tuple[int, str], list[Scope]] | None = None
+        self._returned: dict[int, tuple[ast.AST, Scope] | None] = {}  # _helper, by scope
         # Names some assignment binds to index params: only their reads can be index params.
         self._params_names = (
             _names_bound_to(ctx.model, _PARAMS_FACTORIES) if self.builds_params else set()
@@ -348,10 +349,12 @@ class ModuleReader:
         inner = self._function_scope(func, scope)
         if inner is None:
             return None
-        returns = [node for node in _own_nodes(inner.node) if isinstance(node, ast.Return)]
-        if len(returns) != 1 or returns[0].value is None:
-            return None
-        return returns[0].value, inner
+        key = id(inner)
+        if key not in self._returned:  # a helper is called in many places: read it once
+            returns = [node for node in _own_nodes(inner.node) if isinstance(node, ast.Return)]
+            one = len(returns) == 1 and returns[0].value is not None
+            self._returned[key] = (returns[0].value, inner) if one else None
+        return self._returned[key]
 
     def _function_scope(self, func: ast.AST, scope: Scope) -> Scope | None:
         if self._functions_by_scope is None:
