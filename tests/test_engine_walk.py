@@ -270,3 +270,18 @@ def test_preload_leaves_a_check_nothing_to_import():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == []
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lines_are_counted_as_ast_counts_them(newline):
+    from checks.engine import split_lines
+
+    names = [f"name_{n}" for n in range(6)]
+    # Mixed endings, form feeds and vertical tabs (str.splitlines would break on them).
+    source = "\r\n".join(names[:2]) + newline + "\f" + names[2] + "\r" + "\n".join(names[3:])
+    lines = split_lines(source + newline)
+    for node in ast.walk(ast.parse(source + newline)):
+        if isinstance(node, ast.Name):
+            line = lines[node.lineno - 1]
+            assert line[node.col_offset : node.end_col_offset] == node.id
+    assert len(lines) == len(names) + 1
