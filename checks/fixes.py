@@ -146,6 +146,13 @@ class Fixer:
     shift: int = 0
 
     @classmethod
+    def rewrite_module(cls, code: str, diagnostics: list[Diagnostic]):
+        """A whole-module fixer that reads the module's text itself (a codemod) may rewrite it
+        here, without the libcst pass that finds nodes by span: (new code, [(diagnostic,
+        description)], [(line, note)]); None takes that pass."""
+        return None
+
+    @classmethod
     def local_to(cls, statement: ast.stmt) -> bool:
         """Whether fixing a finding inside this top-level statement (an `ast` node) reads and
         changes nothing outside it; then libcst parses the statement alone. By default:
@@ -671,6 +678,9 @@ class _Rewrite:
 
     def run_fixer(self, fixer_class: type, targets: list[Diagnostic]):
         """(new code, [(diagnostic, description)], notes) of the fixer run on `targets`."""
+        rewritten = fixer_class.rewrite_module(self.code, targets)
+        if rewritten is not None:
+            return rewritten
         lines = _LINE.findall(self.code)
         pieces = _pieces(self.code, targets) if fixer_class.local else None
         if pieces is None:
