@@ -695,8 +695,11 @@ def test_fixing_a_big_file_costs_about_as_much_as_checking_it():
     checked, _ = cpu(check_source, code, Options())
     fixed, result = cpu(rewrite_source, code, Options())
     assert len(result.applied) == 100
-    # libcst on the whole module at every step cost about ten checks.
-    assert fixed < 5 * checked, (fixed, checked)
+    # The check, the check of the fixed code, libcst on the 100 functions holding fixes, one
+    # parse and one compile: about 2.5 checks (libcst on the whole module at every step cost
+    # about ten; compiling the input too, and the cyclic collector walking the module's tree
+    # while it was parsed, about three).
+    assert fixed < 3 * checked, (fixed, checked)
 
 
 def count_work(monkeypatch) -> dict[str, int]:
