@@ -19,8 +19,9 @@ import signal
 import sys
 
 # Task numbers are written to the pipe before the children start: at 4 bytes each, they must
-# fit in a pipe's buffer (16 KiB at least). Beyond that, a task is several items.
-_MAX_TASKS = 4096
+# fit in a pipe's buffer without blocking, and Linux gives a pipe one page (4 KiB) when the
+# user has many. Beyond that, a task is several items.
+_MAX_TASKS = 1024
 
 
 class WorkerFailed(RuntimeError):
