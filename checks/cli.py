@@ -224,9 +224,15 @@ def _check_all(files: list[tuple[Path, bool]], todo: list[int], options: Options
     preload(options)  # before the fork: the workers inherit it
     # Biggest first, so that no process is left with a big file at the end.
     order = sorted(todo, key=lambda index: -_size(files[index][0]))
-    checked = workers.run(
-        lambda n: check_file(*files[order[n]], options, fixing), len(order), processes
-    )
+    try:
+        checked = workers.run(
+            lambda n: check_file(*files[order[n]], options, fixing), len(order), processes
+        )
+    except workers.WorkerFailed as exc:
+        # A worker was killed (out of memory, a signal) with results for files no one else
+        # has: check them all here, so that every file still gets its report.
+        print(f"milvus-cto: {exc}; checking its files in this process", file=sys.stderr)
+        checked = [check_file(*files[index], options, fixing) for index in order]
     by_index = dict(zip(order, checked, strict=True))
     return [by_index[index] for index in todo]
 

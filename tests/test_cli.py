@@ -299,3 +299,32 @@ def test_console_script_entry_point():
         [sys.executable, "-m", "checks", "--help"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "pymilvus" in result.stdout
+
+
+def test_a_killed_worker_costs_no_file_its_report(tmp_path, monkeypatch, capsys):
+    """A worker process killed mid-run (out of memory, a signal) loses its results: the CLI
+    checks its files itself, and every file is still reported."""
+    import os
+    import signal
+    import time
+
+    from checks import cli
+
+    parent = os.getpid()
+    checked = cli.check_file
+
+    def killed_in_a_worker(path, *args):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # the worker dies at its first file
+        time.sleep(0.01)  # the parent leaves the worker time to take one
+        return checked(path, *args)
+
+    monkeypatch.setattr(cli, "check_file", killed_in_a_worker)
+    monkeypatch.setattr(cli.workers, "processes_available", lambda: 2)
+    for n in range(cli.PARALLEL_THRESHOLD + 6):
+        write(tmp_path, f"app_{n}.py", BUGGY)
+    assert main([str(tmp_path), "--no-cache", "--format", "json"]) == 1
+    out = capsys.readouterr()
+    reported = {Path(item["path"]).name for item in json.loads(out.out)["files"]}
+    assert reported == {f"app_{n}.py" for n in range(cli.PARALLEL_THRESHOLD + 6)}
+    assert "worker process ended" in out.err
