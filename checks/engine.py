@@ -350,7 +350,6 @@ _STATEMENTS = frozenset(
     node for node in vars(ast).values() if isinstance(node, type) and issubclass(node, ast.stmt)
 )
 _EXIT = object()  # on the traversal's stack: the end of a flow
-_NOT_ROUTED = object()
 # For each rule set (its visit_Call methods' call_names and pymilvus_only, in order): for each
 # call name, the positions of the visit_Call methods it goes to (see _routes).
 _CALL_ROUTES: dict[tuple, dict[str | None, tuple[list | None, list | None]]] = {}
@@ -423,14 +422,18 @@ class Traversal:
                 if names is None or name in names
             )
         every, others = positions
-        visitors = self.call_visitors
-        everything = [visitors[p][0] for p in every] if every is not None else None
-        if others is not every:
-            others = [visitors[p][0] for p in others] if others is not None else None
-        else:
-            others = everything
-        found = self.call_handlers[name] = (everything, others)
+        everything = self._bound(every)
+        found = self.call_handlers[name] = (
+            everything,
+            everything if others is every else self._bound(others),
+        )
         return found
+
+    def _bound(self, positions: list | None) -> list | None:
+        """This file's visit_Call methods at `positions` (of call_visitors)."""
+        if positions is None:
+            return None
+        return [self.call_visitors[position][0] for position in positions]
 
     def run(self, tree: ast.Module) -> None:
         ctx, model = self.ctx, self.ctx.model
@@ -471,8 +474,8 @@ class Traversal:
                     if type(func) is ast.Name
                     else None
                 )
-                routes = by_name.get(name, _NOT_ROUTED)
-                if routes is _NOT_ROUTED:
+                routes = by_name.get(name)
+                if routes is None:
                     routes = self._call_handlers(name)
                 visitors, others = routes
                 if not maybe_pymilvus:
